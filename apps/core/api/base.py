@@ -1,0 +1,80 @@
+"""API base classes: authentication, the acting principal, and the organization context.
+
+Organization context fails closed: a caller who is not a member of the organization named in
+`LakeSail-Organization-Id` gets a 404 error object and no data. Subclasses never write their
+own `get_queryset`: every read goes through a selector that takes `org` and the principal.
+"""
+
+from typing import Any
+
+from rest_framework.request import Request
+from rest_framework.views import APIView
+
+from apps.core.actor import set_actor_id
+from apps.core.errors import InvalidInput, NotFound
+from apps.identity.models import ServiceAccount
+from apps.org.access import Principal
+from apps.org.models import Member, Organization
+
+ORG_HEADER = "LakeSail-Organization-Id"
+
+
+class ApiView(APIView):
+    """An authenticated endpoint that does not act in an organization (`/me`, `/auth/logout`)."""
+
+    principal: Principal
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        if request.user is None:
+            return
+        if isinstance(request.user, ServiceAccount):
+            self.principal = Principal(service_account=request.user, credential=request.auth)
+        else:
+            self.principal = Principal(user=request.user, credential=request.auth)
+        set_actor_id(self.principal.id)
+
+
+class OrgApiView(ApiView):
+    """An endpoint acting in one organization: `self.org`, `self.principal.member` are set."""
+
+    org: Organization
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "get_queryset" in cls.__dict__ or "queryset" in cls.__dict__:
+            raise TypeError(f"{cls.__name__}: read through selectors that take the organization, not get_queryset")
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        if request.user is None:
+            return
+        self.org = resolve_organization(self.principal, request)
+        self.principal.org = self.org
+
+
+def resolve_organization(principal: Principal, request: Request) -> Organization:
+    wanted = request.headers.get(ORG_HEADER, "").strip()
+    if not wanted:
+        wanted = request._request.session.get("organization_id", "") if hasattr(request._request, "session") else ""
+    if principal.service_account is not None:
+        org = principal.service_account.organization
+        if wanted and wanted != org.pk:
+            raise NotFound("Organization not found.", code="organization_not_found")
+        return org
+    memberships = Member.objects.select_related("organization").filter(user=principal.user, is_enabled=True)
+    if wanted:
+        member = memberships.filter(organization_id=wanted).first()
+    else:
+        found = list(memberships[:2])
+        if len(found) > 1:
+            raise InvalidInput(
+                f"You belong to several organizations: name one in the {ORG_HEADER} header.",
+                code="organization_required",
+                field_errors={ORG_HEADER: "Required when you belong to several organizations."},
+            )
+        member = found[0] if found else None
+    if member is None:
+        raise NotFound("Organization not found.", code="organization_not_found")
+    principal.member = member
+    return member.organization

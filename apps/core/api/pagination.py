@@ -1,0 +1,152 @@
+"""The reference's three list shapes: marker (keyset), page (total + page), and both.
+
+Strict parameters: a bad limit, page, sortBy, sortDirection or marker is a 400 error object.
+Keyset pagination refuses unordered querysets, so a page boundary is always well defined.
+"""
+
+import base64
+import binascii
+import datetime as dt
+import json
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import reduce
+from operator import or_
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from apps.core.errors import InvalidInput
+
+MAX_LIMIT = 100
+DEFAULT_LIMIT = 100
+
+
+def parse_limit(params: Mapping[str, str]) -> int:
+    return _parse_int(params, "limit", DEFAULT_LIMIT, minimum=0, maximum=MAX_LIMIT)
+
+
+def _parse_int(params: Mapping[str, str], name: str, default: int, *, minimum: int, maximum: int | None = None) -> int:
+    raw = params.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        value = None
+    if value is None or value < minimum or (maximum is not None and value > maximum):
+        bound = f"between {minimum} and {maximum}" if maximum is not None else f"at least {minimum}"
+        raise InvalidInput(f"{name} must be an integer {bound}.", field_errors={name: f"Must be an integer {bound}."})
+    return value
+
+
+def _ordering(queryset: QuerySet) -> list[str]:
+    ordering = list(queryset.query.order_by) or (list(queryset.model._meta.ordering) if queryset.ordered else [])
+    if not ordering:
+        raise TypeError(f"keyset pagination needs an ordered queryset ({queryset.model.__name__})")
+    if not any(f.lstrip("-") in ("id", "pk") for f in ordering):
+        # A unique tiebreaker makes every boundary exact.
+        ordering.append("-id" if ordering[-1].startswith("-") else "id")
+    return [str(f) for f in ordering]
+
+
+def _value(obj: Any, path: str) -> Any:
+    return reduce(lambda o, attr: getattr(o, attr) if o is not None else None, path.split("__"), obj)
+
+
+def _encode_marker(values: list[Any]) -> str:
+    plain = [v.isoformat() if isinstance(v, dt.datetime | dt.date) else v for v in values]
+    return base64.urlsafe_b64encode(json.dumps(plain, separators=(",", ":")).encode()).decode().rstrip("=")
+
+
+def _decode_marker(marker: str, size: int) -> list[Any]:
+    try:
+        values = json.loads(base64.urlsafe_b64decode(marker + "=" * (-len(marker) % 4)))
+    except (binascii.Error, ValueError, UnicodeDecodeError):
+        values = None
+    if not isinstance(values, list) or len(values) != size:
+        raise InvalidInput("marker is not a marker this list returned.", field_errors={"marker": "Unknown marker."})
+    return values
+
+
+def _after(ordering: list[str], values: list[Any]) -> Q:
+    clauses = []
+    for i, field in enumerate(ordering):
+        name = field.lstrip("-")
+        op = "lt" if field.startswith("-") else "gt"
+        equal = {f.lstrip("-"): v for f, v in zip(ordering[:i], values[:i], strict=True)}
+        clauses.append(Q(**equal, **{f"{name}__{op}": values[i]}))
+    return reduce(or_, clauses)
+
+
+@dataclass
+class Page:
+    objects: list[Any]
+    marker: str | None = None
+    total: int | None = None
+
+
+def marker_page(queryset: QuerySet, params: Mapping[str, str], *, with_total: bool = False) -> Page:
+    """One keyset page: items after the marker, and a marker for the next page if there is one."""
+    limit = parse_limit(params)
+    ordering = _ordering(queryset)
+    queryset = queryset.order_by(*ordering)
+    total = queryset.count() if with_total else None
+    marker = params.get("marker")
+    if marker:
+        try:
+            queryset = queryset.filter(_after(ordering, _decode_marker(marker, len(ordering))))
+            rows = list(queryset[: limit + 1])
+        except (ValueError, TypeError) as exc:
+            raise InvalidInput("marker is not valid.", field_errors={"marker": "Unknown marker."}) from exc
+    else:
+        rows = list(queryset[: limit + 1])
+    more = len(rows) > limit
+    rows = rows[:limit]
+    next_marker = _encode_marker([_value(rows[-1], f.lstrip("-")) for f in ordering]) if more and rows else None
+    return Page(objects=rows, marker=next_marker, total=total)
+
+
+@dataclass(frozen=True)
+class PageOptions:
+    """What a page-paginated list allows: wire sort key → ORM fields, and searchable ORM fields."""
+
+    sort_fields: Mapping[str, Sequence[str]]
+    default_sort: str
+    search_fields: Sequence[str] = ()
+    default_direction: str = "asc"
+
+
+def numbered_page(queryset: QuerySet, params: Mapping[str, str], options: PageOptions) -> Page:
+    limit = parse_limit(params)
+    page = _parse_int(params, "page", 1, minimum=1)
+    sort_by = params.get("sortBy") or options.default_sort
+    if sort_by not in options.sort_fields:
+        allowed = ", ".join(options.sort_fields)
+        raise InvalidInput(f"sortBy must be one of: {allowed}.", field_errors={"sortBy": f"Must be one of: {allowed}."})
+    direction = params.get("sortDirection") or options.default_direction
+    if direction not in ("asc", "desc"):
+        raise InvalidInput("sortDirection must be asc or desc.", field_errors={"sortDirection": "Must be asc or desc."})
+    search = (params.get("search") or "").strip()
+    if search and options.search_fields:
+        queryset = queryset.filter(reduce(or_, (Q(**{f"{f}__icontains": search}) for f in options.search_fields)))
+    sign = "-" if direction == "desc" else ""
+    queryset = queryset.order_by(*(f"{sign}{f}" for f in options.sort_fields[sort_by]), f"{sign}id")
+    total = queryset.count()
+    offset = (page - 1) * limit
+    return Page(objects=list(queryset[offset : offset + limit]) if limit else [], total=total)
+
+
+def list_body(page: Page, items: list[Any], **extra: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {}
+    if page.total is not None:
+        body["total"] = page.total
+    body["items"] = items
+    body.update(extra)
+    if page.marker:
+        body["marker"] = page.marker
+    return body
+
+
+def serialize_page(page: Page, serialize: Callable[[Any], dict[str, Any]], **extra: Any) -> dict[str, Any]:
+    return list_body(page, [serialize(o) for o in page.objects], **extra)

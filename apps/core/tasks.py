@@ -1,0 +1,40 @@
+from celery import shared_task
+
+from apps.core import health
+from apps.core.errors import error_object
+from apps.core.operations import Operation, OperationReporter
+
+
+@shared_task(acks_late=True)
+def run_diagnostics(operation_id: str) -> None:
+    """Check each dependency of the platform, one progress resource per check."""
+    op = Operation.objects.filter(pk=operation_id).first()
+    if op is None or op.is_terminal:
+        return  # redelivered after completion, or deleted: nothing to do
+    reporter = OperationReporter(operation_id)
+    reporter.start("checking", "Checking platform dependencies")
+    for name in health.CHECKS:
+        reporter.resource(urn=f"lakesail:check:{name}", type="check", name=name, operation="check", status="pending")
+    results: dict[str, str] = {}
+    failed: list[str] = []
+    for name, check in health.CHECKS.items():
+        urn = f"lakesail:check:{name}"
+        reporter.resource(urn=urn, type="check", name=name, operation="check", status="running")
+        try:
+            results[name] = check()
+            reporter.resource(urn=urn, type="check", name=name, operation="check", status="succeeded")
+        except Exception as exc:  # recorded on the operation, which is the point of the task
+            results[name] = f"{type(exc).__name__}: {exc}"
+            failed.append(name)
+            reporter.resource(urn=urn, type="check", name=name, operation="check", status="failed")
+    if failed:
+        reporter.fail(
+            error_object(
+                code="dependency_unavailable",
+                message=f"Failed: {', '.join(failed)}",
+                error_type="unavailable",
+                retryable=True,
+            )
+        )
+    else:
+        reporter.succeed({"checks": results}, message="All dependencies reachable")

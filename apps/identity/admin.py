@@ -1,0 +1,43 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+
+from apps.identity.models import ApiKey, Login, ServiceAccount, User
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    ordering = ["email"]
+    list_display = ["email", "display_name", "is_active", "is_staff", "created_at"]
+    search_fields = ["email", "given_name", "family_name", "display_name"]
+    list_filter = ["is_active", "is_staff"]
+    readonly_fields = ["id", "created_at", "created_by", "updated_at", "updated_by", "last_login"]
+    fieldsets = [
+        (None, {"fields": ["id", "email", "password"]}),
+        ("Profile", {"fields": ["given_name", "family_name", "display_name"]}),
+        ("Access", {"fields": ["is_active", "is_staff", "is_superuser"]}),
+        ("Audit", {"fields": ["created_at", "created_by", "updated_at", "updated_by", "last_login"]}),
+    ]
+    add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
+    filter_horizontal: list[str] = []
+
+
+@admin.register(Login)
+class LoginAdmin(admin.ModelAdmin):
+    list_display = ["id", "user", "remote_ip", "auth_time", "last_used_at", "expires_at", "revoked_at"]
+    list_select_related = ["user"]
+    search_fields = ["user__email", "remote_ip"]
+    exclude = ["token_hash"]
+    readonly_fields = ["user", "device_id", "remote_ip", "user_agent", "auth_time", "last_used_at", "expires_at"]
+
+
+@admin.register(ServiceAccount)
+class ServiceAccountAdmin(admin.ModelAdmin):
+    list_display = ["username", "organization", "is_enabled", "created_at"]
+    list_select_related = ["organization"]
+    search_fields = ["username"]
+
+
+@admin.register(ApiKey)
+class ApiKeyAdmin(admin.ModelAdmin):
+    list_display = ["prefix", "service_account", "expires_at", "last_used_at", "revoked_at"]
+    exclude = ["key_hash"]

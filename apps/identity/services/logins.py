@@ -1,0 +1,88 @@
+"""Login tokens and API keys: opaque secrets handed out once, stored as SHA-256, checked every request."""
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from apps.identity.models import ApiKey, Login, User
+
+LOGIN_TOKEN_PREFIX = "lst_"
+API_KEY_PREFIX = "lsk_"
+# Writing last_used_at on every request would turn each read into a write; a minute is precise enough.
+TOUCH_INTERVAL = timedelta(seconds=60)
+
+
+def hash_secret(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def login_create(
+    *, user: User, remote_ip: str | None = None, user_agent: str = "", device_id: str = ""
+) -> tuple[Login, str]:
+    """A new login for a user who just proved who they are. The token is returned only here."""
+    token = LOGIN_TOKEN_PREFIX + secrets.token_urlsafe(32)
+    now = timezone.now()
+    login = Login.objects.create(
+        user=user,
+        token_hash=hash_secret(token),
+        device_id=device_id[:64],
+        remote_ip=remote_ip or None,
+        user_agent=user_agent[:512],
+        auth_time=now,
+        last_used_at=now,
+        expires_at=now + timedelta(seconds=settings.LOGIN_TOKEN_ABSOLUTE_SECONDS),
+        created_by=user.pk,
+    )
+    return login, token
+
+
+def login_is_active(login: Login, now=None) -> bool:
+    now = now or timezone.now()
+    idle_deadline = login.last_used_at + timedelta(seconds=settings.LOGIN_TOKEN_IDLE_SECONDS)
+    return login.revoked_at is None and now < login.expires_at and now < idle_deadline and login.user.is_active
+
+
+def login_authenticate(token: str) -> Login | None:
+    """The active login a token belongs to, refreshing its idle clock; None when unknown or ended."""
+    login = Login.objects.select_related("user").filter(token_hash=hash_secret(token)).first()
+    return login_touch(login) if login is not None else None
+
+
+def login_touch(login: Login) -> Login | None:
+    now = timezone.now()
+    if not login_is_active(login, now):
+        return None
+    if now - login.last_used_at > TOUCH_INTERVAL:
+        Login.objects.filter(pk=login.pk).update(last_used_at=now)
+        login.last_used_at = now
+    return login
+
+
+@transaction.atomic
+def login_revoke(*, login: Login) -> None:
+    Login.objects.filter(pk=login.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+
+
+@transaction.atomic
+def logins_revoke_all(*, user: User) -> int:
+    return Login.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+
+
+def api_key_authenticate(key: str) -> ApiKey | None:
+    api_key = ApiKey.objects.select_related("service_account__organization").filter(key_hash=hash_secret(key)).first()
+    now = timezone.now()
+    if (
+        api_key is None
+        or api_key.revoked_at is not None
+        or (api_key.expires_at is not None and api_key.expires_at <= now)
+        or not api_key.service_account.is_enabled
+    ):
+        return None
+    if api_key.last_used_at is None or now - api_key.last_used_at > TOUCH_INTERVAL:
+        ApiKey.objects.filter(pk=api_key.pk).update(last_used_at=now)
+        api_key.last_used_at = now
+    return api_key

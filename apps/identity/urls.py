@@ -1,0 +1,8 @@
+from django.urls import path
+
+from apps.identity import views
+
+urlpatterns = [
+    path("login/", views.login_page, name="login"),
+    path("logout/", views.logout_page, name="logout"),
+]

@@ -1,0 +1,49 @@
+from django.db import transaction
+from django.utils.text import slugify
+
+from apps.core.errors import Conflict, InvalidInput
+from apps.identity.models import User
+from apps.org.models import Member, MemberRole, Organization, Role
+from apps.org.permissions import SYSTEM_ORG_ROLES
+
+
+def system_roles_ensure(*, org: Organization) -> dict[str, Role]:
+    """Seed (idempotently) the system organization roles of an organization."""
+    roles = {r.key: r for r in Role.objects.filter(organization=org, key__in=SYSTEM_ORG_ROLES)}
+    for key, (name, description, all_teams, break_glass, _perms) in SYSTEM_ORG_ROLES.items():
+        if key not in roles:
+            roles[key] = Role.objects.create(
+                organization=org,
+                key=key,
+                name=name,
+                description=description,
+                all_teams=all_teams,
+                break_glass=break_glass,
+            )
+    if org.default_org_role_id is None:
+        org.default_org_role = roles["member"]
+        org.save(update_fields=["default_org_role", "updated_at"])
+    return roles
+
+
+@transaction.atomic
+def organization_create(*, name: str, slug: str = "") -> Organization:
+    slug = slugify(slug or name)[:63]
+    if not name.strip() or not slug:
+        raise InvalidInput("An organization needs a name.", field_errors={"name": "Required."})
+    if Organization.objects.filter(slug=slug).exists():
+        raise Conflict(f"An organization with slug {slug!r} exists.", field_errors={"slug": "Already taken."})
+    org = Organization.objects.create(name=name.strip(), slug=slug)
+    system_roles_ensure(org=org)
+    return org
+
+
+@transaction.atomic
+def member_add(*, org: Organization, user: User, role_keys: list[str]) -> Member:
+    roles = system_roles_ensure(org=org)
+    member, _ = Member.objects.get_or_create(
+        organization=org, user=user, defaults={"name": user.name, "email": user.email}
+    )
+    for key in role_keys:
+        MemberRole.objects.get_or_create(member=member, role=roles[key])
+    return member

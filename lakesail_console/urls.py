@@ -1,0 +1,22 @@
+from django.contrib import admin
+from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from apps.core.api.exceptions import api_not_found
+
+api_v1 = [
+    path("", include("apps.identity.api.urls")),
+    path("", include("apps.core.api.urls")),
+    path("openapi.json", SpectacularAPIView.as_view(), name="openapi"),
+]
+
+urlpatterns = [
+    path("api/v1/", include(api_v1)),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="openapi"), name="api-docs"),
+    re_path(r"^api/", api_not_found),
+    path("admin/", admin.site.urls),
+    path("", include("apps.identity.urls")),
+    path("", include("apps.core.urls")),
+]
+
+handler500 = "lakesail_console.errors.server_error"
