@@ -6,6 +6,7 @@ from typing import Any
 from django.db import models, transaction
 from django.utils import timezone
 
+from apps.core.errors import ApplicationError
 from apps.core.ids import new_id
 
 
@@ -130,11 +131,11 @@ class OperationReporter:
 
         return self._update(change)
 
-    def fail(self, error: dict[str, Any], message: str = "") -> Operation:
+    def fail(self, error: ApplicationError) -> Operation:
         def change(op: Operation) -> None:
             op.status = OperationStatus.FAILED
-            op.error = error
+            op.error = error.as_dict()
             op.completed_at = timezone.now()
-            op.progress = {**op.progress, "stage": "failed", "message": message or error.get("message", "")}
+            op.progress = {**op.progress, "stage": "failed", "message": error.message}
 
         return self._update(change)

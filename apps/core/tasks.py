@@ -1,7 +1,7 @@
 from celery import shared_task
 
 from apps.core import health
-from apps.core.errors import error_object
+from apps.core.errors import ServiceUnavailable
 from apps.core.operations import Operation, OperationReporter
 
 
@@ -28,13 +28,6 @@ def run_diagnostics(operation_id: str) -> None:
             failed.append(name)
             reporter.resource(urn=urn, type="check", name=name, operation="check", status="failed")
     if failed:
-        reporter.fail(
-            error_object(
-                code="dependency_unavailable",
-                message=f"Failed: {', '.join(failed)}",
-                error_type="unavailable",
-                retryable=True,
-            )
-        )
+        reporter.fail(ServiceUnavailable(f"Unreachable: {', '.join(failed)}", code="dependency_unavailable"))
     else:
         reporter.succeed({"checks": results}, message="All dependencies reachable")

@@ -1,0 +1,89 @@
+import pytest
+
+from apps.core.api.pagination import PageOptions, marker_page, numbered_page
+from apps.core.errors import InvalidInput
+from apps.org.models import Organization
+
+OPTIONS = PageOptions(sort_fields={"name": ("name",), "slug": ("slug",)}, default_sort="name", search_fields=("name",))
+
+
+@pytest.fixture
+def orgs(db):
+    return [Organization.objects.create(name=f"Org {i:02d}", slug=f"org-{i:02d}") for i in range(25)]
+
+
+def test_marker_pages_walk_the_whole_list_once(orgs):
+    queryset = Organization.objects.order_by("name")
+    seen, marker = [], None
+    while True:
+        page = marker_page(queryset, {"limit": "10", **({"marker": marker} if marker else {})})
+        seen += [o.name for o in page.objects]
+        marker = page.marker
+        if not marker:
+            break
+    assert seen == sorted(o.name for o in orgs)
+
+
+def test_the_last_marker_page_has_no_marker(orgs):
+    page = marker_page(Organization.objects.order_by("name"), {"limit": "100"})
+    assert len(page.objects) == 25
+    assert page.marker is None
+
+
+def test_marker_pages_are_exact_on_ties_and_descending_order(db):
+    for i in range(7):
+        Organization.objects.create(name="Same", slug=f"same-{i}")
+    queryset = Organization.objects.order_by("-name")
+    first = marker_page(queryset, {"limit": "4"})
+    second = marker_page(queryset, {"limit": "4", "marker": first.marker})
+    ids = [o.pk for o in first.objects + second.objects]
+    assert len(ids) == len(set(ids)) == 7
+
+
+def test_marker_pagination_can_report_a_total(orgs):
+    page = marker_page(Organization.objects.order_by("name"), {"limit": "5"}, with_total=True)
+    assert page.total == 25 and len(page.objects) == 5 and page.marker
+
+
+def test_marker_pagination_refuses_unordered_querysets(orgs):
+    with pytest.raises(TypeError):
+        marker_page(Organization.objects.order_by(), {})
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"limit": "101"}, "limit"),
+        ({"limit": "-1"}, "limit"),
+        ({"limit": "ten"}, "limit"),
+        ({"marker": "garbage!!"}, "marker"),
+        ({"marker": "WyJ4Il0"}, "marker"),  # a valid encoding of the wrong size
+    ],
+)
+def test_bad_marker_parameters_are_invalid_input(orgs, params, field):
+    with pytest.raises(InvalidInput) as info:
+        marker_page(Organization.objects.order_by("name"), params)
+    assert field in info.value.field_errors
+
+
+def test_page_pagination_sorts_searches_and_counts(orgs):
+    page = numbered_page(
+        Organization.objects.all(), {"page": "2", "limit": "3", "sortDirection": "desc", "search": "org 1"}, OPTIONS
+    )
+    assert page.total == 10
+    assert [o.name for o in page.objects] == ["Org 16", "Org 15", "Org 14"]
+
+
+def test_page_pagination_with_limit_zero_only_counts(orgs):
+    page = numbered_page(Organization.objects.all(), {"limit": "0"}, OPTIONS)
+    assert page.total == 25 and page.objects == []
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [({"page": "0"}, "page"), ({"sortBy": "createdAt"}, "sortBy"), ({"sortDirection": "up"}, "sortDirection")],
+)
+def test_bad_page_parameters_are_invalid_input(orgs, params, field):
+    with pytest.raises(InvalidInput) as info:
+        numbered_page(Organization.objects.all(), params, OPTIONS)
+    assert field in info.value.field_errors
