@@ -60,6 +60,12 @@ def charlie(globex):
     return _person(globex, "charlie@globex.test", "owner")
 
 
+def pytest_terminal_summary(terminalreporter) -> None:
+    from tests.contract.coverage import summary_line
+
+    terminalreporter.write_line(summary_line())
+
+
 class ApiClient:
     """JSON client for /api/v1 that sends Bearer + organization header and checks reference shapes."""
 

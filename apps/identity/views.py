@@ -35,8 +35,7 @@ def login_page(request: HttpRequest) -> HttpResponse:
             django_login(request, login.user, backend="apps.identity.backends.EmailBackend")
             request.session[SESSION_LOGIN_KEY] = login.pk
             return redirect(next_url)
-    status = 400 if form.errors else 200
-    return render(request, "identity/login.html", {"form": form, "next": next_url}, status=status)
+    return render(request, "identity/login.html", {"form": form, "next": next_url})
 
 
 @require_POST

@@ -47,3 +47,17 @@ def member_add(*, org: Organization, user: User, role_keys: list[str]) -> Member
     for key in role_keys:
         MemberRole.objects.get_or_create(member=member, role=roles[key])
     return member
+
+
+@transaction.atomic
+def organization_bootstrap(*, name: str, email: str, password: str) -> tuple[Organization, bool]:
+    """Ensure an organization and its owner exist (idempotent). Returns (org, whether the owner was created)."""
+    from apps.identity.services.users import user_create
+
+    org = Organization.objects.filter(slug=slugify(name)[:63]).first() or organization_create(name=name)
+    user = User.objects.filter(email=email.strip().lower()).first()
+    created = user is None
+    if user is None:
+        user = user_create(email=email, password=password)
+    member_add(org=org, user=user, role_keys=["owner"])
+    return org, created

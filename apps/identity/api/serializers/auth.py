@@ -3,7 +3,7 @@ from rest_framework import serializers
 from apps.identity.api.serializers.users import UserSerializer
 
 
-class LoginRequestSerializer(serializers.Serializer):
+class LoginSerializer(serializers.Serializer):
     email = serializers.EmailField(max_length=254)
     password = serializers.CharField(max_length=256, trim_whitespace=False)
     deviceId = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")

@@ -6,7 +6,7 @@ from rest_framework.throttling import AnonRateThrottle
 
 from apps.core.api.base import ApiView
 from apps.core.api.serializers import ErrorSerializer
-from apps.identity.api.serializers.auth import LoginRequestSerializer, LoginResponseSerializer
+from apps.identity.api.serializers.auth import LoginSerializer, LoginResponseSerializer
 from apps.identity.models import Login
 from apps.identity.selectors import organizations_of
 from apps.identity.services.authentication import password_login
@@ -30,12 +30,12 @@ class LoginView(ApiView):
     @extend_schema(
         tags=["authentication"],
         summary="Log in with email and password",
-        request=LoginRequestSerializer,
+        request=LoginSerializer,
         responses={200: LoginResponseSerializer, 400: ErrorSerializer, 401: ErrorSerializer, 429: ErrorSerializer},
         auth=[],
     )
     def post(self, request: Request) -> Response:
-        data = LoginRequestSerializer(data=request.data)
+        data = LoginSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         login, token = password_login(
             email=data.validated_data["email"],

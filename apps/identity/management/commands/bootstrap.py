@@ -1,11 +1,6 @@
 from django.core.management.base import BaseCommand, CommandParser
-from django.db import transaction
-from django.utils.text import slugify
 
-from apps.identity.models import User
-from apps.identity.services.users import user_create
-from apps.org.models import Organization
-from apps.org.services.organizations import member_add, organization_create
+from apps.org.services.organizations import organization_bootstrap
 
 
 class Command(BaseCommand):
@@ -16,9 +11,6 @@ class Command(BaseCommand):
         parser.add_argument("--email", required=True, help="Owner's email")
         parser.add_argument("--password", required=True, help="Owner's password (used only when creating)")
 
-    @transaction.atomic
     def handle(self, *args, org: str, email: str, password: str, **options) -> None:
-        organization = Organization.objects.filter(slug=slugify(org)[:63]).first() or organization_create(name=org)
-        user = User.objects.filter(email=email.strip().lower()).first() or user_create(email=email, password=password)
-        member_add(org=organization, user=user, role_keys=["owner"])
+        organization, _created = organization_bootstrap(name=org, email=email, password=password)
         self.stdout.write(organization.pk)

@@ -1,0 +1,55 @@
+# LakeSail Console. `make run` starts it; `make test` proves it. Both set everything up first.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PYTEST_ARGS ?=
+
+.DEFAULT_GOAL := help
+.PHONY: help run test lint fmt schema bench install install-dev chromium oidc-provider
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $(VENV)/.installed $@
+
+install: $(VENV)/.installed ## Install the console into .venv
+install-dev: $(VENV)/.installed-dev ## Install the console and its test tools into .venv
+
+chromium: ## Debian's Chromium for the browser tests (installed when missing)
+	@test -x /usr/bin/chromium || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
+
+run: install ## Migrate, ensure the demo organization, start web + worker + beat
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py ensure_demo
+	./scripts/run.sh
+
+test: install-dev chromium ## Migrations check, lint, and the whole test suite
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install-dev ## ruff and mypy
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy apps/core
+
+fmt: install-dev ## Format and autofix
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+schema: install ## Regenerate the committed OpenAPI schema
+	$(BIN)/python manage.py spectacular --file schema.yml --validate
+
+bench: install-dev ## Run the benchmarks (see bench/README.md)
+	$(BIN)/python bench/sail_runner.py
