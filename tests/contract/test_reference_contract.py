@@ -23,7 +23,7 @@ def test_the_reference_has_158_endpoints():
 
 def test_required_reference_endpoints_are_declared():
     have = {(e["method"], e["path"]) for e in implemented()}
-    assert REQUIRED <= have, f"missing: {sorted(REQUIRED - have)}"
+    assert have >= REQUIRED, f"missing: {sorted(REQUIRED - have)}"
     print(summary_line())
 
 

@@ -6,7 +6,7 @@ from rest_framework.throttling import AnonRateThrottle
 
 from apps.core.api.base import ApiView
 from apps.core.api.serializers import ErrorSerializer
-from apps.identity.api.serializers.auth import LoginSerializer, LoginResponseSerializer
+from apps.identity.api.serializers.auth import LoginResponseSerializer, LoginSerializer
 from apps.identity.models import Login
 from apps.identity.selectors import organizations_of
 from apps.identity.services.authentication import password_login
