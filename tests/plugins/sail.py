@@ -1,0 +1,1 @@
+"""Sail fixtures (the data-plane issue fills this in)."""
