@@ -6,6 +6,7 @@ from apps.core.api.exceptions import api_not_found
 
 api_v1 = [
     path("", include("apps.identity.api.urls")),
+    path("", include("apps.org.api.urls")),
     path("", include("apps.core.api.urls")),
     path("openapi.json", SpectacularJSONAPIView.as_view(), name="openapi"),
 ]
@@ -16,6 +17,7 @@ urlpatterns = [
     re_path(r"^api/", api_not_found),
     path("admin/", admin.site.urls),
     path("", include("apps.identity.urls")),
+    path("", include("apps.org.urls")),
     path("", include("apps.core.urls")),
 ]
 

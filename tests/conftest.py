@@ -12,7 +12,7 @@ from apps.identity.services.users import user_create
 from apps.org.services.organizations import member_add, organization_create
 from tests import reference
 
-pytest_plugins = ["tests.plugins.sail", "tests.plugins.celery_worker"]
+pytest_plugins = ["tests.plugins.sail", "tests.plugins.celery_worker", "tests.plugins.smtp"]
 
 
 def pytest_report_header(config) -> list[str]:
