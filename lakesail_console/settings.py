@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "template_partials",
     "apps.core",
     "apps.identity",
+    "apps.identity.sso",
     "apps.org",
     "apps.infra",
     "apps.workloads",

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from apps.identity.api.views import auth, me
 
@@ -7,4 +7,5 @@ urlpatterns = [
     path("auth/logout", auth.LogoutView.as_view()),
     path("me", me.MeView.as_view()),
     path("me/organizations", me.MyOrganizationsView.as_view()),
+    path("", include("apps.identity.sso.api.urls")),
 ]
