@@ -69,6 +69,9 @@ def pytest_terminal_summary(terminalreporter) -> None:
 class ApiClient:
     """JSON client for /api/v1 that sends Bearer + organization header and checks reference shapes."""
 
+    # Every exchange of this test process: (method, url, request body, status, response body), for leak checks.
+    recorded: list[tuple[str, str, str, int, str]] = []
+
     def __init__(self, token: str | None = None, org_id: str | None = None) -> None:
         self.client = Client()
         self.token = token
@@ -96,6 +99,7 @@ class ApiClient:
             assert len(queries) <= max_queries, f"{len(queries)} queries > budget {max_queries}:\n" + "\n".join(
                 q["sql"] for q in queries.captured_queries
             )
+        ApiClient.recorded.append((method.upper(), url, data or "", response.status_code, response.content.decode()))
         self._check(method, url, response)
         return response
 

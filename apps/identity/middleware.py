@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from apps.core.actor import set_actor_id
 from apps.identity.models import Login
 from apps.identity.services.logins import login_touch
+from apps.identity.sessions import SESSION_LOGIN_KEY
 from apps.org.models import Member
 
 
@@ -23,7 +24,7 @@ class ConsoleLoginMiddleware:
         request.console_org = None  # type: ignore[attr-defined]
         request.console_member = None  # type: ignore[attr-defined]
         if request.user.is_authenticated:
-            login_id = request.session.get("login_id")
+            login_id = request.session.get(SESSION_LOGIN_KEY)
             login = Login.objects.select_related("user").filter(pk=login_id, user=request.user).first()
             login = login_touch(login) if login else None
             if login is None:

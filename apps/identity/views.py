@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.contrib.auth import login as django_login
 from django.contrib.auth import logout as django_logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -11,8 +10,7 @@ from apps.identity.forms import LoginForm
 from apps.identity.models import Login
 from apps.identity.services.authentication import password_login
 from apps.identity.services.logins import login_revoke
-
-SESSION_LOGIN_KEY = "login_id"
+from apps.identity.sessions import console_session_start
 
 
 @require_http_methods(["GET", "POST"])
@@ -32,8 +30,7 @@ def login_page(request: HttpRequest) -> HttpResponse:
         except ApplicationError as exc:
             form.add_error(None, exc.message)
         else:
-            django_login(request, login.user, backend="apps.identity.backends.EmailBackend")
-            request.session[SESSION_LOGIN_KEY] = login.pk
+            console_session_start(request, login)
             return redirect(next_url)
     return render(request, "identity/login.html", {"form": form, "next": next_url})
 
