@@ -1,18 +1,29 @@
 """The one authorization entry point: "may this principal do relation R here?".
 
-Permissions are computed once per principal (one query) and cached on it for the request.
-Every service that changes state calls `require`; every list goes through a selector that
-applies `visible`.
+Grants come from three places: organization roles (org-wide when the role is `allTeams`, otherwise in
+the member's own teams for team-scoped relations), team roles (in that team), and policies (org-wide,
+for a user, a service account, or a team the member belongs to). They are loaded once per principal
+with three queries, whatever the number of roles or teams, and cached on the principal for the request.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import QuerySet
 
 from apps.core.errors import Forbidden
-from apps.org.models import Member, MemberRole, Organization
-from apps.org.permissions import RELATIONS, SYSTEM_ORG_ROLES
+from apps.org.models import Member, MemberRole, Organization, Policy, Team, TeamMember
+from apps.org.permissions import RELATIONS, SYSTEM_ORG_ROLES, TEAM_RELATIONS, team_role_permissions
+
+
+@dataclass(frozen=True)
+class Grants:
+    org_wide: frozenset[str]
+    in_teams: dict[str, frozenset[str]]
+
+    def teams_with(self, relation: str) -> list[str]:
+        return [team for team, perms in self.in_teams.items() if relation in perms]
 
 
 @dataclass
@@ -24,7 +35,7 @@ class Principal:
     credential: Any = None
     org: Organization | None = None
     member: Member | None = None
-    _permissions: frozenset[str] | None = field(default=None, repr=False)
+    _grants: Grants | None = field(default=None, repr=False)
 
     @property
     def id(self) -> str:
@@ -34,42 +45,85 @@ class Principal:
     def kind(self) -> str:
         return "user" if self.user is not None else "service_account"
 
+    def grants(self) -> Grants:
+        if self._grants is None:
+            self._grants = _load_grants(self)
+        return self._grants
+
     def permissions(self) -> frozenset[str]:
-        if self._permissions is None:
-            self._permissions = _load_permissions(self)
-        return self._permissions
+        """Relations held organization-wide."""
+        return self.grants().org_wide
 
 
-def _load_permissions(principal: Principal) -> frozenset[str]:
-    if principal.member is None:
-        return frozenset()
-    keys = MemberRole.objects.filter(member=principal.member).values_list("role__key", flat=True)
-    granted: set[str] = set()
-    for key in keys:
-        granted |= SYSTEM_ORG_ROLES.get(key, ("", "", False, False, frozenset()))[4]
-    return frozenset(granted)
+def _load_grants(principal: Principal) -> Grants:
+    if principal.org is None:
+        return Grants(frozenset(), {})
+    org_wide: set[str] = set()
+    in_teams: dict[str, set[str]] = {}
+    local: set[str] = set()  # team-scoped permissions of roles that are not allTeams
+    if principal.member is not None:
+        for key, all_teams in MemberRole.objects.filter(member=principal.member).values_list(
+            "role__key", "role__all_teams"
+        ):
+            perms = SYSTEM_ORG_ROLES[key].permissions if key in SYSTEM_ORG_ROLES else frozenset()
+            if all_teams:
+                org_wide |= perms
+            else:
+                org_wide |= perms - TEAM_RELATIONS
+                local |= perms & TEAM_RELATIONS
+        for team_id, role_key in TeamMember.objects.filter(member=principal.member).values_list(
+            "team_id", "role_links__team_role__key"
+        ):
+            in_teams.setdefault(team_id, set(local))
+            if role_key:
+                in_teams[team_id] |= team_role_permissions(role_key)
+    principal_ids = [principal.id, *in_teams]
+    for permissions in Policy.objects.filter(organization=principal.org, principal_id__in=principal_ids).values_list(
+        "permissions", flat=True
+    ):
+        org_wide |= set(permissions) & set(RELATIONS)
+    return Grants(frozenset(org_wide), {team: frozenset(perms) for team, perms in in_teams.items()})
 
 
-def has(principal: Principal, relation: str) -> bool:
+def has(principal: Principal, relation: str, *, team_ids: Iterable[str] = ()) -> bool:
+    """Held org-wide, or in one of `team_ids` (the teams a resource is shared with)."""
     if relation not in RELATIONS:
         raise KeyError(f"unknown relation {relation}")
-    return relation in principal.permissions()
+    grants = principal.grants()
+    if relation in grants.org_wide:
+        return True
+    return any(relation in grants.in_teams.get(team, ()) for team in team_ids)
 
 
-def require(principal: Principal, relation: str, obj: Any = None) -> None:
-    """Raise Forbidden unless the principal holds the relation in its organization."""
-    if obj is not None and getattr(obj, "organization_id", None) not in (None, principal.org and principal.org.pk):
-        raise Forbidden("You do not have permission to perform this action.")
-    if not has(principal, relation):
+def require(principal: Principal, relation: str, obj: Any = None, *, team_ids: Iterable[str] = ()) -> None:
+    """Raise Forbidden unless the principal holds the relation (on `obj`: a team, or a team-shared resource)."""
+    if obj is not None and getattr(obj, "organization_id", None) != (principal.org and principal.org.pk):
+        raise Forbidden("You do not have permission to perform this action.", code="permission_denied")
+    if isinstance(obj, Team):
+        team_ids = [obj.pk, *team_ids]
+    if not has(principal, relation, team_ids=team_ids):
         raise Forbidden(
-            "You do not have permission to perform this action.",
-            code="permission_denied",
-            caused_by=relation,
+            "You do not have permission to perform this action.", code="permission_denied", caused_by=relation
         )
 
 
-def visible(queryset: QuerySet, principal: Principal, relation: str) -> QuerySet:
-    """The part of an organization-scoped queryset the principal may see: nothing outside its org."""
-    if principal.org is None or not has(principal, relation):
+def visible(queryset: QuerySet, principal: Principal, relation: str, *, team_field: str | None = None) -> QuerySet:
+    """The part of an organization-scoped queryset the principal may see.
+
+    `team_field` names the lookup to the teams a row is shared with (`teams`, or `id` for Team itself);
+    without it, only an org-wide grant shows anything.
+    """
+    if principal.org is None:
         return queryset.none()
-    return queryset.filter(organization=principal.org)
+    queryset = queryset.filter(organization=principal.org)
+    grants = principal.grants()
+    if relation in grants.org_wide:
+        return queryset
+    if team_field is None:
+        return queryset.none()
+    teams = grants.teams_with(relation)
+    if not teams:
+        return queryset.none()
+    if team_field in ("id", "pk"):
+        return queryset.filter(pk__in=teams)
+    return queryset.filter(**{f"{team_field}__in": teams}).distinct()

@@ -55,24 +55,129 @@ CATALOG: tuple[Relation, ...] = (
 )
 RELATIONS = {r.relation: r for r in CATALOG}
 
+TEAM_RELATIONS = frozenset(r.relation for r in CATALOG if "team" in r.valid_object_types)
 _VIEW = frozenset(r.relation for r in CATALOG if r.relation.startswith("CanView"))
-_AUTHOR = frozenset(
-    {
-        "CanUseClusters",
-        "CanManageCatalogs",
-        "CanManageQueries",
-        "CanManageJobs",
-        "CanRunJobs",
-        "CanManageSessions",
-        "CanManageNotifications",
-    }
-)
-_ALL = frozenset(RELATIONS)
 
-# System organization roles: key → (name, description, allTeams, breakGlass, permissions).
-SYSTEM_ORG_ROLES: dict[str, tuple[str, str, bool, bool, frozenset[str]]] = {
-    "owner": ("Owner", "Full control, including break-glass access", True, True, _ALL),
-    "admin": ("Admin", "Administers the organization", True, False, _ALL - {"CanBreakGlass"}),
-    "member": ("Member", "Authors and runs workloads", False, False, _VIEW | _AUTHOR),
-    "viewer": ("Viewer", "Read-only access", False, False, _VIEW),
+
+@dataclass(frozen=True)
+class Bundle:
+    code: str
+    name: str
+    description: str
+    permissions: frozenset[str]
+
+
+BUNDLES: dict[str, Bundle] = {
+    b.code: b
+    for b in (
+        Bundle("viewer", "Viewer", "See everything the role reaches", _VIEW),
+        Bundle(
+            "workload_author",
+            "Workload author",
+            "Author and run catalogs, queries, jobs and sessions on clusters",
+            frozenset(
+                {
+                    "CanUseClusters",
+                    "CanManageCatalogs",
+                    "CanManageQueries",
+                    "CanManageJobs",
+                    "CanRunJobs",
+                    "CanManageSessions",
+                    "CanManageComputeConfigs",
+                    "CanManageNotifications",
+                }
+            ),
+        ),
+        Bundle(
+            "infra_admin",
+            "Infrastructure admin",
+            "Manage cloud connections, networks and clusters",
+            frozenset({"CanManageConnections", "CanManageNetworks", "CanManageClusters"}),
+        ),
+        Bundle(
+            "org_admin",
+            "Organization admin",
+            "Manage members, teams, policies, invitations, users, SSO and service accounts",
+            frozenset(
+                {
+                    "CanManageOrganization",
+                    "CanManageMembers",
+                    "CanManageInvitations",
+                    "CanManageTeams",
+                    "CanManagePolicies",
+                    "CanManageUsers",
+                    "CanManageIdentityProviders",
+                    "CanManageServiceAccounts",
+                }
+            ),
+        ),
+        Bundle("team_admin", "Team admin", "Manage a team's members", frozenset({"CanManageTeams"})),
+        Bundle(
+            "break_glass",
+            "Break glass",
+            "Reach every resource whatever it is shared with",
+            frozenset({"CanBreakGlass"}),
+        ),
+    )
 }
+
+
+@dataclass(frozen=True)
+class SystemRole:
+    key: str
+    name: str
+    description: str
+    bundles: tuple[str, ...]
+    all_teams: bool = False
+    break_glass: bool = False
+
+    @property
+    def permissions(self) -> frozenset[str]:
+        return frozenset().union(*(BUNDLES[b].permissions for b in self.bundles))
+
+
+# Organization roles. `all_teams`: the role's permissions reach the resources of every team; without it,
+# team-scoped permissions (jobs, clusters, ...) reach only the resources of the member's own teams.
+SYSTEM_ORG_ROLES: dict[str, SystemRole] = {
+    r.key: r
+    for r in (
+        SystemRole(
+            "owner",
+            "Owner",
+            "Full control, including break-glass access",
+            ("viewer", "workload_author", "infra_admin", "org_admin", "break_glass"),
+            all_teams=True,
+            break_glass=True,
+        ),
+        SystemRole(
+            "admin",
+            "Admin",
+            "Administers the organization",
+            ("viewer", "workload_author", "infra_admin", "org_admin"),
+            all_teams=True,
+        ),
+        SystemRole("member", "Member", "Authors and runs workloads in their teams", ("viewer", "workload_author")),
+        SystemRole("viewer", "Viewer", "Read-only access to their teams", ("viewer",)),
+    )
+}
+
+# Team roles: their permissions (limited to team-scoped relations) apply to the team's resources.
+SYSTEM_TEAM_ROLES: dict[str, SystemRole] = {
+    r.key: r
+    for r in (
+        SystemRole(
+            "team_admin",
+            "Team Admin",
+            "Manages the team and its workloads",
+            ("viewer", "workload_author", "team_admin"),
+        ),
+        SystemRole(
+            "team_member", "Team Member", "Authors and runs the team's workloads", ("viewer", "workload_author")
+        ),
+        SystemRole("team_viewer", "Team Viewer", "Sees the team's workloads", ("viewer",)),
+    )
+}
+
+
+def team_role_permissions(key: str) -> frozenset[str]:
+    return SYSTEM_TEAM_ROLES[key].permissions & TEAM_RELATIONS

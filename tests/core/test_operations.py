@@ -46,7 +46,7 @@ def test_the_operation_endpoint_returns_the_reference_shape(api, op):
     reporter = OperationReporter(op.pk)
     reporter.start("checking")
     reporter.fail(ServiceUnavailable("it broke"))
-    response = api.get(f"/operations/{op.pk}", max_queries=5)
+    response = api.get(f"/operations/{op.pk}", max_queries=6)
     assert response.status_code == 200
     body = response.json()
     assert body["status"] == "failed" and body["error"]["message"] == "it broke"

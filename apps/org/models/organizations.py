@@ -36,6 +36,7 @@ class Organization(BaseModel):
     name = models.CharField(max_length=200)
     settings = models.JSONField(default=default_settings)
     default_org_role = models.ForeignKey("org.Role", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    default_team = models.ForeignKey("org.Team", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
         ordering = ["name"]

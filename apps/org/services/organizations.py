@@ -3,23 +3,35 @@ from django.utils.text import slugify
 
 from apps.core.errors import Conflict, InvalidInput
 from apps.identity.models import User
-from apps.org.models import Member, MemberRole, Organization, Role
-from apps.org.permissions import SYSTEM_ORG_ROLES
+from apps.org.models import Member, MemberRole, Organization, PermissionBundle, Role, TeamRole
+from apps.org.permissions import BUNDLES, SYSTEM_ORG_ROLES, SYSTEM_TEAM_ROLES
 
 
 def system_roles_ensure(*, org: Organization) -> dict[str, Role]:
-    """Seed (idempotently) the system organization roles of an organization."""
-    roles = {r.key: r for r in Role.objects.filter(organization=org, key__in=SYSTEM_ORG_ROLES)}
-    for key, (name, description, all_teams, break_glass, _perms) in SYSTEM_ORG_ROLES.items():
+    """Seed (idempotently) the system org roles, team roles and permission bundles of an organization."""
+    roles = {r.key: r for r in Role.objects.filter(organization=org)}
+    for key, spec in SYSTEM_ORG_ROLES.items():
         if key not in roles:
             roles[key] = Role.objects.create(
                 organization=org,
                 key=key,
-                name=name,
-                description=description,
-                all_teams=all_teams,
-                break_glass=break_glass,
+                name=spec.name,
+                description=spec.description,
+                all_teams=spec.all_teams,
+                break_glass=spec.break_glass,
             )
+    existing_team_roles = set(TeamRole.objects.filter(organization=org).values_list("key", flat=True))
+    TeamRole.objects.bulk_create(
+        TeamRole(organization=org, key=key, name=spec.name, description=spec.description)
+        for key, spec in SYSTEM_TEAM_ROLES.items()
+        if key not in existing_team_roles
+    )
+    existing_bundles = set(PermissionBundle.objects.filter(organization=org).values_list("code", flat=True))
+    PermissionBundle.objects.bulk_create(
+        PermissionBundle(organization=org, code=code, name=b.name, description=b.description)
+        for code, b in BUNDLES.items()
+        if code not in existing_bundles
+    )
     if org.default_org_role_id is None:
         org.default_org_role = roles["member"]
         org.save(update_fields=["default_org_role", "updated_at"])
@@ -40,6 +52,7 @@ def organization_create(*, name: str, slug: str = "") -> Organization:
 
 @transaction.atomic
 def member_add(*, org: Organization, user: User, role_keys: list[str]) -> Member:
+    """Make a user a member with the given system org roles (idempotent)."""
     roles = system_roles_ensure(org=org)
     member, _ = Member.objects.get_or_create(
         organization=org, user=user, defaults={"name": user.name, "email": user.email}
