@@ -40,7 +40,9 @@ def missing_keys(example: Any, actual: Any, where: str = "") -> list[str]:
     """Every key of the reference example must be present in the response, recursively.
 
     `additionalProperties` marks a map (any keys); null values and empty lists are not descended into;
-    list items are checked against the example's first item.
+    list items are checked against the example's first item. Keys starting with `_` (`_entityRelations`)
+    are normalization metadata whose example merges several entity shapes into one object: only their
+    presence is checked.
     """
     problems: list[str] = []
     if isinstance(example, dict):
@@ -51,7 +53,7 @@ def missing_keys(example: Any, actual: Any, where: str = "") -> list[str]:
         for key, sub in example.items():
             if key not in actual:
                 problems.append(f"{where}.{key}" if where else key)
-            elif actual[key] is not None:
+            elif actual[key] is not None and not key.startswith("_"):
                 problems.extend(missing_keys(sub, actual[key], f"{where}.{key}" if where else key))
     elif isinstance(example, list) and example and isinstance(actual, list):
         for index, item in enumerate(actual):

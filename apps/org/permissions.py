@@ -19,7 +19,7 @@ CATALOG: tuple[Relation, ...] = (
     Relation("CanBreakGlass", "Act on every resource regardless of team sharing", system_only=True),
     Relation("CanViewUsers", "View user resources", ORG_TEAM),
     Relation("CanManageUsers", "Manage user resources", ORG_TEAM),
-    Relation("CanViewMembers", "View organization members", ORG_TEAM),
+    Relation("CanViewMembers", "View the organization's member directory"),
     Relation("CanManageMembers", "Manage organization members and their roles"),
     Relation("CanViewTeams", "View teams", ORG_TEAM),
     Relation("CanManageTeams", "Create, change and delete teams and their members", ORG_TEAM),

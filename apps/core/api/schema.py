@@ -16,6 +16,13 @@ class AutoSchema(BaseAutoSchema):
         method = getattr(self.view, self.method.lower(), None)
         return get_doc(method) or (self.view.__class__.__dict__.get("__doc__") or "").strip()
 
+    def get_operation_id(self) -> str:
+        # Plain APIViews are never "list views" to drf-spectacular: name collection GETs `_list` ourselves.
+        operation_id = super().get_operation_id()
+        if self.method == "GET" and not self.path.rstrip("/").endswith("}") and operation_id.endswith("_retrieve"):
+            return operation_id.removesuffix("_retrieve") + "_list"
+        return operation_id
+
     def get_override_parameters(self) -> list:
         from apps.core.api.base import ORG_HEADER, OrgApiView
 

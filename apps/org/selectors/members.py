@@ -1,0 +1,65 @@
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from apps.core.errors import InvalidInput, NotFound
+from apps.org.access import Principal, visible
+from apps.org.models import Member
+
+FILTER_KEYS = {"search", "roleId", "teamId", "isEnabled"}
+
+
+def member_queryset(principal: Principal) -> QuerySet[Member]:
+    return visible(Member.objects.all(), principal, "CanViewMembers")
+
+
+def member_get(*, principal: Principal, member_id: str) -> Member:
+    member = member_queryset(principal).select_related("user").filter(pk=member_id).first()
+    if member is None:
+        raise NotFound("Member not found.", code="member_not_found")
+    return member
+
+
+def parse_member_filter(params: Mapping[str, str]) -> dict[str, Any]:
+    """`filter` as deepObject (`filter[search]=ann`) or as a JSON object (`filter={"search": "ann"}`)."""
+    raw: dict[str, Any] = {}
+    if params.get("filter"):
+        try:
+            raw = json.loads(params["filter"])
+        except ValueError:
+            raw = None  # type: ignore[assignment]
+        if not isinstance(raw, dict):
+            raise InvalidInput("filter must be a JSON object.", field_errors={"filter": "Must be a JSON object."})
+    for key, value in params.items():
+        if key.startswith("filter[") and key.endswith("]"):
+            raw[key[7:-1]] = value
+    unknown = set(raw) - FILTER_KEYS
+    if unknown:
+        allowed = ", ".join(sorted(FILTER_KEYS))
+        raise InvalidInput(f"Unknown filter keys; use {allowed}.", field_errors={"filter": f"Allowed keys: {allowed}."})
+    if "isEnabled" in raw and not isinstance(raw["isEnabled"], bool):
+        value = str(raw["isEnabled"]).lower()
+        if value not in ("true", "false"):
+            raise InvalidInput("filter.isEnabled must be true or false.", field_errors={"filter.isEnabled": "Boolean."})
+        raw["isEnabled"] = value == "true"
+    return raw
+
+
+def member_search(*, principal: Principal, member_filter: dict[str, Any]) -> QuerySet[Member]:
+    queryset = member_queryset(principal)
+    if text := str(member_filter.get("search", "")).strip():
+        queryset = queryset.filter(
+            Q(name__icontains=text)
+            | Q(email__icontains=text)
+            | Q(user__given_name__icontains=text)
+            | Q(user__family_name__icontains=text)
+        )
+    if role_id := member_filter.get("roleId"):
+        queryset = queryset.filter(role_links__role_id=role_id)
+    if team_id := member_filter.get("teamId"):
+        queryset = queryset.filter(team_memberships__team_id=team_id)
+    if "isEnabled" in member_filter:
+        queryset = queryset.filter(is_enabled=member_filter["isEnabled"])
+    return queryset.select_related("user").distinct()

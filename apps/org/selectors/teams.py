@@ -1,0 +1,33 @@
+from django.db.models import Count, QuerySet
+
+from apps.core.errors import NotFound
+from apps.org.access import Principal, visible
+from apps.org.models import Member, Team, TeamMember
+
+
+def team_queryset(principal: Principal, relation: str = "CanViewTeams") -> QuerySet[Team]:
+    """Teams the principal may see, with their member counts."""
+    return visible(Team.objects.all(), principal, relation, team_field="id").annotate(
+        member_count=Count("memberships", distinct=True)
+    )
+
+
+def team_get(*, principal: Principal, team_id: str, relation: str = "CanViewTeams") -> Team:
+    team = team_queryset(principal, relation).filter(pk=team_id).first()
+    if team is None:
+        raise NotFound("Team not found.", code="team_not_found")
+    return team
+
+
+def my_teams(*, principal: Principal) -> QuerySet[Team]:
+    if principal.member is None:
+        return Team.objects.none()
+    return Team.objects.filter(organization=principal.org, memberships__member=principal.member).order_by("name", "id")
+
+
+def team_members(*, team: Team) -> QuerySet[TeamMember]:
+    return TeamMember.objects.filter(team=team).select_related("member__user")
+
+
+def member_of_team(*, team: Team, member: Member) -> TeamMember | None:
+    return TeamMember.objects.filter(team=team, member=member).first()

@@ -1,0 +1,173 @@
+import secrets
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+
+from apps.core.errors import Conflict, InvalidInput, NotFound
+from apps.identity.models import User
+from apps.identity.services.logins import hash_secret
+from apps.identity.services.users import user_create
+from apps.org.access import Principal, require
+from apps.org.models import Invitation, Member, MemberRole, Role, Team, TeamMember, TeamMemberRole, TeamRole
+
+
+def invite_url(token: str) -> str:
+    return f"{settings.CONSOLE_BASE_URL}/invitations/{token}/"
+
+
+def _check_team_assignments(org_id: str, assignments: list[dict[str, str]]) -> list[dict[str, str]]:
+    team_ids = {a["teamId"] for a in assignments}
+    role_ids = {a["roleId"] for a in assignments if a.get("roleId")}
+    known_teams = set(Team.objects.filter(organization_id=org_id, pk__in=team_ids).values_list("pk", flat=True))
+    known_roles = set(TeamRole.objects.filter(organization_id=org_id, pk__in=role_ids).values_list("pk", flat=True))
+    errors = {}
+    for i, a in enumerate(assignments):
+        if a["teamId"] not in known_teams:
+            errors[f"teamAssignments[{i}].teamId"] = "Unknown team."
+        if a.get("roleId") and a["roleId"] not in known_roles:
+            errors[f"teamAssignments[{i}].roleId"] = "Unknown team role."
+    if errors:
+        raise InvalidInput("Some team assignments are not valid.", field_errors=errors)
+    return [{"teamId": a["teamId"], "roleId": a.get("roleId") or ""} for a in assignments]
+
+
+@transaction.atomic
+def invitation_create(
+    *,
+    principal: Principal,
+    email: str,
+    name: str = "",
+    organization_role_id: str | None = None,
+    account_type: str = "managed",
+    team_assignments: list[dict[str, str]] | None = None,
+    send_email: bool = True,
+) -> tuple[Invitation, str]:
+    """Invite someone by email; returns the invitation and its token (shown to the inviter once)."""
+    require(principal, "CanManageInvitations")
+    org = principal.org
+    email = email.strip().lower()
+    if Member.objects.filter(organization=org, user__email=email).exists():
+        raise Conflict(
+            "This person is already a member.", code="already_member", field_errors={"email": "Already a member."}
+        )
+    role = (
+        Role.objects.filter(organization=org, pk=organization_role_id).first()
+        if organization_role_id
+        else org.default_org_role
+    )
+    if role is None:
+        raise InvalidInput("Unknown organization role.", field_errors={"organizationRoleId": "Unknown role."})
+    if role.break_glass and "CanBreakGlass" not in principal.permissions():
+        raise Conflict("Only an Owner can invite an Owner.", code="owner_required")
+    assignments = _check_team_assignments(org.pk, team_assignments or [])
+    now = timezone.now()
+    # A new invitation supersedes the pending ones for the same address.
+    Invitation.objects.filter(organization=org, email=email, accepted_at__isnull=True, expires_at__gt=now).update(
+        expires_at=now
+    )
+    token = secrets.token_urlsafe(32)
+    invitation = Invitation.objects.create(
+        organization=org,
+        email=email,
+        name=name.strip(),
+        organization_role=role,
+        account_type=account_type,
+        team_assignments=assignments,
+        token_hash=hash_secret(token),
+        invited_by_member=principal.member,
+        expires_at=now + timedelta(days=settings.INVITATION_TTL_DAYS),
+    )
+    if send_email:
+        inviter = principal.member.name if principal.member else org.name
+        body = (
+            f"{inviter} invited you to join {org.name} on LakeSail.\n\n"
+            f"Accept the invitation: {invite_url(token)}\n\n"
+            f"The link works once and expires on {invitation.expires_at:%Y-%m-%d %H:%M} UTC."
+        )
+        transaction.on_commit(
+            lambda: send_mail(f"Join {org.name} on LakeSail", body, settings.DEFAULT_FROM_EMAIL, [email])
+        )
+    return invitation, token
+
+
+def invitation_by_token(token: str) -> Invitation:
+    """A pending invitation; unknown, used and expired ones are all 'not found' with a reason."""
+    invitation = (
+        Invitation.objects.select_related("organization", "organization_role")
+        .filter(token_hash=hash_secret(token))
+        .first()
+    )
+    if invitation is None:
+        raise NotFound("Invitation not found.", code="invitation_not_found")
+    if invitation.accepted_at is not None:
+        raise NotFound("This invitation was already accepted.", code="invitation_accepted")
+    if invitation.expires_at <= timezone.now():
+        raise NotFound("This invitation has expired; ask for a new one.", code="invitation_expired")
+    return invitation
+
+
+@transaction.atomic
+def invitation_accept(*, token: str, user: User | None = None, new_user: dict[str, Any] | None = None) -> Member:
+    """Accept an invitation as the signed-in user, or as a new user created from `new_user`."""
+    invitation = invitation_by_token(token)
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.accepted_at is not None:
+        raise NotFound("This invitation was already accepted.", code="invitation_accepted")
+    if user is None:
+        if not new_user:
+            raise InvalidInput("Sign in, or give the new account's details.", field_errors={"user": "Required."})
+        if new_user.get("email", "").strip().lower() != invitation.email:
+            raise InvalidInput(
+                "Use the invited email address.", field_errors={"user.email": "Must be the invited address."}
+            )
+        if User.objects.filter(email=invitation.email).exists():
+            raise Conflict("An account with this email exists: sign in to accept.", code="sign_in_required")
+        user = user_create(
+            email=invitation.email,
+            password=new_user.get("password") or "",
+            given_name=new_user.get("givenName", ""),
+            family_name=new_user.get("familyName", ""),
+        )
+    elif user.email.lower() != invitation.email:
+        raise Conflict("This invitation is for another email address.", code="invitation_email_mismatch")
+    org = invitation.organization
+    if Member.objects.filter(organization=org, user=user).exists():
+        raise Conflict("You are already a member of this organization.", code="already_member")
+    member = Member.objects.create(
+        organization=org,
+        user=user,
+        name=invitation.name or user.name,
+        email=user.email,
+        account_type=invitation.account_type,
+        invited_by_member_id=invitation.invited_by_member_id or "",
+        invite_expires_at=invitation.expires_at,
+        invite_accepted_at=timezone.now(),
+    )
+    MemberRole.objects.create(member=member, role=invitation.organization_role)
+    _join_teams(member, invitation)
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_member = member
+    invitation.save(update_fields=["accepted_at", "accepted_member", "updated_at"])
+    return member
+
+
+def _join_teams(member: Member, invitation: Invitation) -> None:
+    org = invitation.organization
+    wanted = {a["teamId"]: a.get("roleId") for a in invitation.team_assignments}
+    automatic = set()
+    if org.default_team_id and org.default_team_id not in wanted:
+        wanted[org.default_team_id] = None
+        automatic.add(org.default_team_id)
+    teams = {t.pk: t for t in Team.objects.filter(organization=org, pk__in=wanted)}
+    for team_id, role_id in wanted.items():
+        team = teams.get(team_id)
+        if team is None:  # deleted since the invitation was sent
+            continue
+        link = TeamMember.objects.create(team=team, member=member, is_automatic=team_id in automatic)
+        role_id = role_id or team.default_role_id
+        if role_id:
+            TeamMemberRole.objects.create(team_member=link, team_role_id=role_id)

@@ -1,0 +1,50 @@
+from django.db import transaction
+
+from apps.core.errors import InvalidInput, NotFound
+from apps.identity.models import ServiceAccount
+from apps.org.access import Principal, require
+from apps.org.models import Member, Policy, PrincipalType, Team
+from apps.org.permissions import RELATIONS
+
+
+def principal_type_of(*, org_id: str, principal_id: str) -> str:
+    """Which kind of principal of this organization an id names (users are named by their user id)."""
+    if Member.objects.filter(organization_id=org_id, user_id=principal_id).exists():
+        return PrincipalType.USER
+    if Team.objects.filter(organization_id=org_id, pk=principal_id).exists():
+        return PrincipalType.TEAM
+    if ServiceAccount.objects.filter(organization_id=org_id, pk=principal_id).exists():
+        return PrincipalType.SERVICE_ACCOUNT
+    raise NotFound("No user, team or service account with this id in the organization.", code="principal_not_found")
+
+
+@transaction.atomic
+def policy_set(*, principal: Principal, principal_id: str, permissions: list[str]) -> Policy:
+    """Replace the organization-level permissions granted to one principal."""
+    require(principal, "CanManagePolicies")
+    unknown = sorted(set(permissions) - set(RELATIONS))
+    if unknown:
+        raise InvalidInput("Unknown permissions.", field_errors={"permissions": f"Unknown: {', '.join(unknown)}."})
+    system_only = sorted(p for p in permissions if RELATIONS[p].system_only)
+    if system_only:
+        raise InvalidInput(
+            "System-only permissions cannot be granted by policy.",
+            field_errors={"permissions": f"System-only: {', '.join(system_only)}."},
+        )
+    org = principal.org
+    kind = principal_type_of(org_id=org.pk, principal_id=principal_id)
+    policy, _ = Policy.objects.select_for_update().get_or_create(
+        organization=org, principal_id=principal_id, defaults={"principal_type": kind}
+    )
+    policy.principal_type = kind
+    policy.permissions = sorted(set(permissions))
+    policy.save()
+    return policy
+
+
+@transaction.atomic
+def policy_delete(*, principal: Principal, principal_id: str) -> None:
+    require(principal, "CanManagePolicies")
+    deleted, _ = Policy.objects.filter(organization=principal.org, principal_id=principal_id).delete()
+    if not deleted:
+        raise NotFound("No policy for this principal.")
