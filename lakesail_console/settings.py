@@ -228,6 +228,15 @@ LOGGING = {
 
 LAKESAIL_DATA_DIR = Path(os.environ.get("LAKESAIL_DATA_DIR", VAR_DIR / "data"))
 
-# --- Org (issue 4) ---
+# --- Identity (issue 3): sign-in defaults, links in emails ---
 CONSOLE_BASE_URL = os.environ.get("CONSOLE_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Recovery codes and email codes are random secrets: a salted SHA-256 is enough (passwords stay on Argon2).
+PASSWORD_HASHERS = [*PASSWORD_HASHERS, "apps.identity.hashers.RandomSecretHasher"]
+AUTH_LOCKOUT_FAILURES = 10  # consecutive failures on one account
+AUTH_LOCKOUT_SECONDS = 15 * 60
+AUTH_IP_ACCOUNT_ATTEMPTS_PER_MINUTE = 20
+AUTH_IP_FAILURES_PER_DAY = 100
+AUTH_REAUTH_SECONDS = 15 * 60  # sensitive actions need a sign-in this recent
+
+# --- Org (issue 4) ---
 INVITATION_TTL_DAYS = 7

@@ -1,8 +1,73 @@
+"""Reads of the identity domain, already scoped: outside the caller's reach is a 404, never data."""
+
+from datetime import timedelta
+
+from django.conf import settings
 from django.db.models import QuerySet
 
-from apps.identity.models import User
+from apps.core.errors import NotFound
+from apps.identity import clock
+from apps.identity.models import ApiKey, Login, ServiceAccount, TrustedDevice, User, UserEmail
+from apps.org.access import Principal, has, require
 from apps.org.models import Organization
 
 
 def organizations_of(user: User) -> QuerySet[Organization]:
     return Organization.objects.filter(members__user=user, members__is_enabled=True).order_by("name", "id")
+
+
+def org_users(*, principal: Principal) -> QuerySet[User]:
+    require(principal, "CanViewUsers")
+    return User.objects.filter(memberships__organization=principal.org).order_by("email", "id")
+
+
+def org_user_get(*, principal: Principal, user_id: str) -> User:
+    user = User.objects.filter(pk=user_id, memberships__organization=principal.org).first() if principal.org else None
+    if user is None or not has(principal, "CanViewUsers"):
+        raise NotFound("User not found.")
+    return user
+
+
+def my_emails(*, user: User) -> QuerySet[UserEmail]:
+    return UserEmail.objects.filter(user=user).order_by("created_at", "id")
+
+
+def my_logins(*, user: User) -> QuerySet[Login]:
+    """Logins still usable: not revoked, not past their absolute or idle deadline."""
+    now = clock.now()
+    return Login.objects.filter(
+        user=user,
+        revoked_at__isnull=True,
+        expires_at__gt=now,
+        last_used_at__gt=now - timedelta(seconds=settings.LOGIN_TOKEN_IDLE_SECONDS),
+    ).order_by("-last_used_at", "id")
+
+
+def my_trusted_devices(*, user: User) -> QuerySet[TrustedDevice]:
+    return TrustedDevice.objects.filter(user=user, revoked_at__isnull=True, expires_at__gt=clock.now()).order_by(
+        "-created_at", "id"
+    )
+
+
+def service_accounts(*, principal: Principal) -> QuerySet[ServiceAccount]:
+    require(principal, "CanViewServiceAccounts")
+    return ServiceAccount.objects.filter(organization=principal.org).order_by("username", "id")
+
+
+def service_account_get(*, principal: Principal, account_id: str) -> ServiceAccount:
+    account = ServiceAccount.objects.filter(pk=account_id, organization=principal.org).first()
+    if account is None or not has(principal, "CanViewServiceAccounts"):
+        raise NotFound("Service account not found.")
+    return account
+
+
+def api_keys(*, account: ServiceAccount) -> QuerySet[ApiKey]:
+    """Keys not revoked (expired ones stay listed with their expiresAt)."""
+    return ApiKey.objects.filter(service_account=account, revoked_at__isnull=True).order_by("-created_at", "id")
+
+
+def api_key_get(*, account: ServiceAccount, key_id: str) -> ApiKey:
+    key = api_keys(account=account).select_related("service_account").filter(pk=key_id).first()
+    if key is None:
+        raise NotFound("API key not found.")
+    return key

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from apps.core.errors import ApplicationError
 from apps.identity.forms import LoginForm
 from apps.identity.models import Login
-from apps.identity.services.authentication import password_login
+from apps.identity.services.authentication import Client, password_login
 from apps.identity.services.logins import login_revoke
 from apps.identity.sessions import console_session_start
 
@@ -21,17 +21,19 @@ def login_page(request: HttpRequest) -> HttpResponse:
     form = LoginForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            login, _token = password_login(
+            outcome = password_login(
                 email=form.cleaned_data["email"],
                 password=form.cleaned_data["password"],
-                remote_ip=request.META.get("REMOTE_ADDR"),
-                user_agent=request.headers.get("User-Agent", ""),
+                client=Client(
+                    remote_ip=request.META.get("REMOTE_ADDR"), user_agent=request.headers.get("User-Agent", "")
+                ),
             )
         except ApplicationError as exc:
             form.add_error(None, exc.message)
         else:
-            console_session_start(request, login)
-            return redirect(next_url)
+            if outcome.login is not None:
+                console_session_start(request, outcome.login)
+                return redirect(next_url)
     return render(request, "identity/login.html", {"form": form, "next": next_url})
 
 

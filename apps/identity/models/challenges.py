@@ -22,6 +22,8 @@ class LoginChallenge(BaseModel):
     remote_ip = models.GenericIPAddressField(null=True, blank=True)
     user_agent = models.CharField(max_length=512, blank=True, default="")
     device_id = models.CharField(max_length=64, blank=True, default="")
+    # How the user got this far (password, email_code, sso): an emailed code cannot be both factors.
+    first_factor = models.CharField(max_length=20, blank=True, default="")
     expires_at = models.DateTimeField()
     failures = models.PositiveSmallIntegerField(default=0)
     code_hash = models.CharField(max_length=200, blank=True, default="")

@@ -1,23 +1,261 @@
-from django.contrib.auth import authenticate
-from django.db import transaction
-from django.utils import timezone
+"""Signing in: a first factor (password or emailed code), then whatever else the account needs
+(a new password after an administrator's reset, an MFA code), then a login.
 
-from apps.core.errors import Unauthenticated
-from apps.identity.models import Login, User
-from apps.identity.services.logins import login_create
+Every step is throttled through `throttling`; every failure answers the same generic error
+whether the account exists or not.
+"""
+
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.contrib.auth import authenticate
+from django.contrib.auth.hashers import check_password, make_password
+from django.db import transaction
+from django.db.models import F
+
+from apps.core.errors import InvalidInput, RateLimited, Unauthenticated
+from apps.identity import clock, emails
+from apps.identity.models import ChallengePurpose, Login, LoginChallenge, TotpDevice, User
+from apps.identity.services import mfa, throttling
+from apps.identity.services.logins import hash_secret, login_create, login_reauthenticate
+from apps.identity.services.users import password_set
 from apps.org.models import Member
 
 INVALID_CREDENTIALS = "The email or password is incorrect."
+INVALID_CODE = "The code is incorrect or has expired."
+CHALLENGE_PREFIX = "lsc_"
+CHALLENGE_MINUTES = 10
+CODE_MINUTES = 10
+CODE_RESEND_SECONDS = 60
+CHALLENGE_MAX_FAILURES = 5
+
+METHOD_TOTP = "totp"
+METHOD_RECOVERY = "recovery_code"
+METHOD_EMAIL = "email_code"
+METHOD_PASSWORD = "password"
+
+
+@dataclass
+class Client:
+    """Where an attempt comes from; recorded on the login it opens."""
+
+    remote_ip: str | None = None
+    user_agent: str = ""
+    device_id: str = ""
+    trusted_device_token: str | None = None
+
+
+@dataclass
+class LoginOutcome:
+    """Either a login (with its token, shown once) or a challenge the client must answer next."""
+
+    login: Login | None = None
+    token: str | None = None
+    challenge: LoginChallenge | None = None
+    challenge_token: str | None = None
+    challenge_expires_at: datetime | None = None
+    methods: list[str] = field(default_factory=list)
+    trusted_device_token: str | None = None
+
+    @property
+    def password_change_required(self) -> bool:
+        return self.challenge is not None and self.challenge.purpose == ChallengePurpose.PASSWORD_CHANGE
+
+    @property
+    def mfa_required(self) -> bool:
+        return self.challenge is not None and self.challenge.purpose == ChallengePurpose.MFA
+
+
+def _methods(challenge: LoginChallenge) -> list[str]:
+    if challenge.purpose == ChallengePurpose.PASSWORD_CHANGE:
+        return ["new_password"]
+    if challenge.purpose == ChallengePurpose.EMAIL_CODE:
+        return [METHOD_EMAIL]
+    # An emailed code may be the second factor only when the first one was the password.
+    methods = [METHOD_TOTP, METHOD_RECOVERY]
+    return [*methods, METHOD_EMAIL] if challenge.first_factor != METHOD_EMAIL else methods
+
+
+def _challenge(user: User, purpose: str, client: Client, *, first_factor: str = "") -> LoginOutcome:
+    token = CHALLENGE_PREFIX + secrets.token_urlsafe(32)
+    challenge = LoginChallenge.objects.create(
+        user=user,
+        token_hash=hash_secret(token),
+        purpose=purpose,
+        remote_ip=client.remote_ip or None,
+        user_agent=client.user_agent[:512],
+        device_id=client.device_id[:64],
+        first_factor=first_factor,
+        expires_at=clock.now() + timedelta(minutes=CHALLENGE_MINUTES),
+        created_by=user.pk,
+    )
+    return LoginOutcome(
+        challenge=challenge,
+        challenge_token=token,
+        challenge_expires_at=challenge.expires_at,
+        methods=_methods(challenge),
+    )
+
+
+def login_continue(user: User, client: Client, *, first_factor: str = METHOD_PASSWORD) -> LoginOutcome:
+    """The user passed a first factor: ask for what is still missing, else open the login.
+
+    Also the entry point for other first factors (SSO): call it after the provider vouched for the user.
+    """
+    if user.password_change_required and first_factor == METHOD_PASSWORD:
+        return _challenge(user, ChallengePurpose.PASSWORD_CHANGE, client, first_factor=first_factor)
+    if mfa.mfa_enabled(user) and not mfa.trusted_device_is_valid(user=user, token=client.trusted_device_token):
+        return _challenge(user, ChallengePurpose.MFA, client, first_factor=first_factor)
+    return _open_login(user, client)
 
 
 @transaction.atomic
-def password_login(
-    *, email: str, password: str, remote_ip: str | None = None, user_agent: str = "", device_id: str = ""
-) -> tuple[Login, str]:
-    """Check a password and open a login. Unknown accounts get the same error as wrong passwords."""
+def _open_login(user: User, client: Client) -> LoginOutcome:
+    login, token = login_create(
+        user=user, remote_ip=client.remote_ip, user_agent=client.user_agent, device_id=client.device_id
+    )
+    Member.objects.filter(user=user).update(last_login_at=clock.now())
+    return LoginOutcome(login=login, token=token)
+
+
+def password_login(*, email: str, password: str, client: Client) -> LoginOutcome:
+    email = email.strip().lower()
+    throttling.attempt_check(account=email, remote_ip=client.remote_ip)
     user = authenticate(username=email, password=password)
-    if not isinstance(user, User) or not user.is_active:
+    expired = (
+        isinstance(user, User) and user.password_expires_at is not None and user.password_expires_at <= clock.now()
+    )
+    if not isinstance(user, User) or not user.is_active or expired:
+        throttling.attempt_failed(account=email, remote_ip=client.remote_ip)
         raise Unauthenticated(INVALID_CREDENTIALS, code="invalid_credentials")
-    login, token = login_create(user=user, remote_ip=remote_ip, user_agent=user_agent, device_id=device_id)
-    Member.objects.filter(user=user).update(last_login_at=timezone.now())
-    return login, token
+    throttling.attempt_succeeded(account=email)
+    return login_continue(user, client)
+
+
+def _send_code(challenge: LoginChallenge) -> None:
+    code = f"{secrets.randbelow(10**6):06d}"
+    now = clock.now()
+    LoginChallenge.objects.filter(pk=challenge.pk).update(
+        code_hash=make_password(code, hasher=mfa.SECRET_HASHER),
+        code_expires_at=now + timedelta(minutes=CODE_MINUTES),
+        code_sent_at=now,
+    )
+    challenge.code_sent_at = now
+    emails.send_login_code(user=challenge.user, code=code, minutes=CODE_MINUTES)
+
+
+def email_code_login_start(*, email: str, client: Client) -> LoginOutcome:
+    """Email a one-time code. Unknown accounts get the same answer (a challenge that never succeeds)."""
+    email = email.strip().lower()
+    throttling.attempt_check(account=email, remote_ip=client.remote_ip)
+    user = User.objects.filter(email=email, is_active=True).first()
+    if user is None:
+        return LoginOutcome(
+            challenge_token=CHALLENGE_PREFIX + secrets.token_urlsafe(32),
+            challenge_expires_at=clock.now() + timedelta(minutes=CHALLENGE_MINUTES),
+            methods=[METHOD_EMAIL],
+        )
+    outcome = _challenge(user, ChallengePurpose.EMAIL_CODE, client)
+    _send_code(outcome.challenge)
+    return outcome
+
+
+def _pending(challenge_token: str) -> LoginChallenge:
+    challenge = (
+        LoginChallenge.objects.select_related("user")
+        .filter(token_hash=hash_secret(challenge_token or ""), ended_at__isnull=True, expires_at__gt=clock.now())
+        .first()
+    )
+    if challenge is None or not challenge.user.is_active:
+        raise Unauthenticated(
+            "This sign-in has expired or was cancelled. Start again.",
+            code="challenge_invalid",
+            field_errors={"challengeId": "Expired or unknown."},
+        )
+    return challenge
+
+
+def challenge_send_code(*, challenge_token: str) -> None:
+    """(Re)send an emailed code for a pending challenge; at most once a minute."""
+    challenge = _pending(challenge_token)
+    if METHOD_EMAIL not in _methods(challenge):
+        raise InvalidInput("This sign-in does not accept emailed codes.", field_errors={"method": "Not offered."})
+    if challenge.code_sent_at is not None:
+        wait = challenge.code_sent_at + timedelta(seconds=CODE_RESEND_SECONDS) - clock.now()
+        if wait.total_seconds() > 0:
+            raise RateLimited(
+                "A code was just sent. Wait before asking again.",
+                code="code_recently_sent",
+                retry_after=int(wait.total_seconds()) + 1,
+            )
+    _send_code(challenge)
+
+
+def _code_matches(challenge: LoginChallenge, method: str, code: str) -> bool:
+    if method not in _methods(challenge):
+        return False
+    if method == METHOD_EMAIL:
+        fresh = challenge.code_expires_at is not None and challenge.code_expires_at > clock.now()
+        return fresh and bool(challenge.code_hash) and check_password("".join(code.split()), challenge.code_hash)
+    if method == METHOD_TOTP:
+        device = TotpDevice.objects.filter(user=challenge.user, confirmed_at__isnull=False).first()
+        return device is not None and mfa.totp_verify(device, code)
+    return mfa.recovery_code_use(user=challenge.user, code=code)
+
+
+def challenge_verify(
+    *, challenge_token: str, method: str, code: str, client: Client, trust_device: bool = False
+) -> LoginOutcome:
+    """Answer a challenge with a code. Five wrong codes end the challenge; all count toward the lockout."""
+    challenge = _pending(challenge_token)
+    user = challenge.user
+    throttling.attempt_check(account=user.email, remote_ip=client.remote_ip)
+    if not _code_matches(challenge, method, code):
+        throttling.attempt_failed(account=user.email, remote_ip=client.remote_ip)
+        LoginChallenge.objects.filter(pk=challenge.pk).update(failures=F("failures") + 1)
+        if challenge.failures + 1 >= CHALLENGE_MAX_FAILURES:
+            LoginChallenge.objects.filter(pk=challenge.pk).update(ended_at=clock.now())
+        raise Unauthenticated(INVALID_CODE, code="invalid_code", field_errors={"code": "Incorrect or expired."})
+    if LoginChallenge.objects.filter(pk=challenge.pk, ended_at__isnull=True).update(ended_at=clock.now()) != 1:
+        raise Unauthenticated("This sign-in was already completed.", code="challenge_invalid")
+    throttling.attempt_succeeded(account=user.email)
+    if challenge.purpose == ChallengePurpose.EMAIL_CODE:
+        if user.email_verified_at is None:
+            # The code reached the inbox: the address is proven.
+            User.objects.filter(pk=user.pk).update(email_verified_at=clock.now())
+        return login_continue(user, client, first_factor=METHOD_EMAIL)
+    outcome = _open_login(user, client)
+    if trust_device:
+        _device, outcome.trusted_device_token = mfa.trusted_device_create(
+            user=user, remote_ip=client.remote_ip, user_agent=client.user_agent, device_id=client.device_id
+        )
+    return outcome
+
+
+def challenge_change_password(*, challenge_token: str, new_password: str, client: Client) -> LoginOutcome:
+    """Replace a temporary password, then continue signing in (MFA still applies)."""
+    challenge = _pending(challenge_token)
+    if challenge.purpose != ChallengePurpose.PASSWORD_CHANGE:
+        raise InvalidInput("This sign-in does not need a new password.", field_errors={"challengeId": "Wrong step."})
+    password_set(user=challenge.user, password=new_password, field="newPassword")
+    LoginChallenge.objects.filter(pk=challenge.pk).update(ended_at=clock.now())
+    return login_continue(challenge.user, client, first_factor="new_password")
+
+
+def reauthenticate(*, login: Login, password: str = "", code: str = "", client: Client) -> Login:
+    """Prove presence again (password or authenticator code) so sensitive actions are allowed for 15 minutes."""
+    user = login.user
+    throttling.attempt_check(account=user.email, remote_ip=client.remote_ip)
+    device = TotpDevice.objects.filter(user=user, confirmed_at__isnull=False).first()
+    if password:
+        ok = user.check_password(password)
+    elif code and device is not None:
+        ok = mfa.totp_verify(device, code)
+    else:
+        raise InvalidInput("Give your password or an authenticator code.", field_errors={"password": "Required."})
+    if not ok:
+        throttling.attempt_failed(account=user.email, remote_ip=client.remote_ip)
+        raise Unauthenticated("The password or code is incorrect.", code="invalid_credentials")
+    throttling.attempt_succeeded(account=user.email)
+    return login_reauthenticate(login=login)

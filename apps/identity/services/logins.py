@@ -2,12 +2,12 @@
 
 import hashlib
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
 
+from apps.identity import clock
 from apps.identity.models import ApiKey, Login, User
 
 LOGIN_TOKEN_PREFIX = "lst_"
@@ -25,7 +25,7 @@ def login_create(
 ) -> tuple[Login, str]:
     """A new login for a user who just proved who they are. The token is returned only here."""
     token = LOGIN_TOKEN_PREFIX + secrets.token_urlsafe(32)
-    now = timezone.now()
+    now = clock.now()
     login = Login.objects.create(
         user=user,
         token_hash=hash_secret(token),
@@ -40,8 +40,8 @@ def login_create(
     return login, token
 
 
-def login_is_active(login: Login, now=None) -> bool:
-    now = now or timezone.now()
+def login_is_active(login: Login, now: datetime | None = None) -> bool:
+    now = now or clock.now()
     idle_deadline = login.last_used_at + timedelta(seconds=settings.LOGIN_TOKEN_IDLE_SECONDS)
     return login.revoked_at is None and now < login.expires_at and now < idle_deadline and login.user.is_active
 
@@ -53,7 +53,7 @@ def login_authenticate(token: str) -> Login | None:
 
 
 def login_touch(login: Login) -> Login | None:
-    now = timezone.now()
+    now = clock.now()
     if not login_is_active(login, now):
         return None
     if now - login.last_used_at > TOUCH_INTERVAL:
@@ -64,17 +64,27 @@ def login_touch(login: Login) -> Login | None:
 
 @transaction.atomic
 def login_revoke(*, login: Login) -> None:
-    Login.objects.filter(pk=login.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    Login.objects.filter(pk=login.pk, revoked_at__isnull=True).update(revoked_at=clock.now())
 
 
 @transaction.atomic
-def logins_revoke_all(*, user: User) -> int:
-    return Login.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+def logins_revoke_all(*, user: User, keep: Login | None = None) -> int:
+    logins = Login.objects.filter(user=user, revoked_at__isnull=True)
+    if keep is not None:
+        logins = logins.exclude(pk=keep.pk)
+    return logins.update(revoked_at=clock.now())
+
+
+def login_reauthenticate(*, login: Login) -> Login:
+    """The user proved who they are again: sensitive actions are allowed for a while."""
+    login.auth_time = clock.now()
+    Login.objects.filter(pk=login.pk).update(auth_time=login.auth_time)
+    return login
 
 
 def api_key_authenticate(key: str) -> ApiKey | None:
     api_key = ApiKey.objects.select_related("service_account__organization").filter(key_hash=hash_secret(key)).first()
-    now = timezone.now()
+    now = clock.now()
     if (
         api_key is None
         or api_key.revoked_at is not None

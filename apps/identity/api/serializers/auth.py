@@ -1,12 +1,18 @@
+from drf_spectacular.utils import PolymorphicProxySerializer
 from rest_framework import serializers
 
 from apps.identity.api.serializers.users import UserSerializer
+
+LOGIN_METHODS = ["totp", "recovery_code", "email_code"]
 
 
 class LoginSerializer(serializers.Serializer):
     email = serializers.EmailField(max_length=254)
     password = serializers.CharField(max_length=256, trim_whitespace=False)
     deviceId = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
+    trustedDeviceToken = serializers.CharField(
+        max_length=100, required=False, allow_blank=True, default="", help_text="Skips MFA on a trusted device."
+    )
 
 
 class OrganizationSummarySerializer(serializers.Serializer):
@@ -21,7 +27,85 @@ class LoginResponseSerializer(serializers.Serializer):
     loginId = serializers.CharField()
     user = UserSerializer()
     organizations = OrganizationSummarySerializer(many=True)
+    trustedDeviceToken = serializers.CharField(
+        required=False, help_text="Present when the device was just trusted: send it with later logins."
+    )
+
+
+class ChallengeSerializer(serializers.Serializer):
+    """A sign-in step is pending: answer it at /auth/challenge/verify (or /auth/challenge/password)."""
+
+    challengeId = serializers.CharField()
+    mfaRequired = serializers.BooleanField()
+    passwordChangeRequired = serializers.BooleanField()
+    methods = serializers.ListField(
+        child=serializers.ChoiceField(choices=[*LOGIN_METHODS, "new_password"]), help_text="Accepted answers."
+    )
+    expiresAt = serializers.DateTimeField()
+
+
+LoginOutcomeSerializer = PolymorphicProxySerializer(
+    component_name="LoginOutcome",
+    serializers=[LoginResponseSerializer, ChallengeSerializer],
+    resource_type_field_name=None,
+)
 
 
 class OrganizationListSerializer(serializers.Serializer):
     items = OrganizationSummarySerializer(many=True)
+
+
+class SignupSerializer(serializers.Serializer):
+    email = serializers.EmailField(max_length=254)
+    password = serializers.CharField(max_length=256, trim_whitespace=False)
+    givenName = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
+    familyName = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
+    organizationName = serializers.CharField(
+        max_length=200, required=False, allow_blank=True, default="", help_text="Creates an organization you own."
+    )
+
+
+class SignupResponseSerializer(serializers.Serializer):
+    user = UserSerializer()
+    organizations = OrganizationSummarySerializer(many=True)
+
+
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField(max_length=500)
+
+
+class EmailSerializer(serializers.Serializer):
+    email = serializers.EmailField(max_length=254)
+
+
+class ChallengeVerifySerializer(serializers.Serializer):
+    challengeId = serializers.CharField(max_length=100)
+    method = serializers.ChoiceField(choices=LOGIN_METHODS)
+    code = serializers.CharField(max_length=40)
+    trustDevice = serializers.BooleanField(required=False, default=False)
+    deviceId = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
+
+
+class ChallengeRefSerializer(serializers.Serializer):
+    challengeId = serializers.CharField(max_length=100)
+
+
+class ChallengePasswordSerializer(serializers.Serializer):
+    challengeId = serializers.CharField(max_length=100)
+    newPassword = serializers.CharField(max_length=256, trim_whitespace=False)
+
+
+class PasswordResetSerializer(serializers.Serializer):
+    token = serializers.CharField(max_length=500)
+    newPassword = serializers.CharField(max_length=256, trim_whitespace=False)
+
+
+class ReauthSerializer(serializers.Serializer):
+    password = serializers.CharField(
+        max_length=256, required=False, allow_blank=True, default="", trim_whitespace=False
+    )
+    code = serializers.CharField(max_length=10, required=False, allow_blank=True, default="")
+
+
+class ReauthResponseSerializer(serializers.Serializer):
+    authTime = serializers.DateTimeField()

@@ -1,0 +1,104 @@
+"""Self-service: sign-up, email addresses and their verification, one's own profile."""
+
+from django.core import signing
+from django.db import IntegrityError, transaction
+
+from apps.core.errors import Conflict, InvalidInput, NotFound, Unauthenticated
+from apps.identity import clock, emails
+from apps.identity.models import Login, User, UserEmail
+from apps.identity.services.logins import login_revoke
+from apps.identity.services.mfa import recent_auth_required
+from apps.identity.services.users import user_create, user_update
+from apps.org.models import Organization
+
+VERIFY_SALT = "identity.email-verification"
+VERIFY_MAX_AGE = 3 * 24 * 3600
+REAUTH_MESSAGE = "Confirm your password (POST /auth/reauth) to do this; your sign-in is older than 15 minutes."
+
+
+def require_recent_auth(credential: object) -> None:
+    if recent_auth_required(credential):
+        raise Unauthenticated(REAUTH_MESSAGE, code="reauth_required")
+
+
+def _send_verification(address: UserEmail) -> None:
+    token = signing.dumps({"id": address.pk, "email": address.email}, salt=VERIFY_SALT)
+    emails.send_email_verification(
+        to=address.email, user=address.user, link=emails.console_url(f"/verify-email/?token={token}")
+    )
+
+
+@transaction.atomic
+def signup(
+    *, email: str, password: str, given_name: str = "", family_name: str = "", organization_name: str = ""
+) -> tuple[User, Organization | None]:
+    """A new account (and, when named, a new organization it owns); a verification link is emailed."""
+    from apps.org.services.organizations import member_add, organization_create
+
+    user = user_create(email=email, password=password, given_name=given_name, family_name=family_name)
+    org = None
+    if organization_name.strip():
+        org = organization_create(name=organization_name)
+        member_add(org=org, user=user, role_keys=["owner"])
+    _send_verification(UserEmail.objects.select_related("user").get(user=user, email=user.email))
+    return user, org
+
+
+@transaction.atomic
+def email_add(*, user: User, email: str) -> UserEmail:
+    email = email.strip().lower()
+    if UserEmail.objects.filter(user=user, email=email).exists():
+        raise Conflict("This address is already on your account.", field_errors={"email": "Already added."})
+    if UserEmail.objects.filter(email=email, verified_at__isnull=False).exists():
+        raise Conflict("This address belongs to another account.", field_errors={"email": "Taken."})
+    address = UserEmail.objects.create(user=user, email=email)
+    _send_verification(address)
+    return address
+
+
+def email_verify(*, token: str) -> UserEmail:
+    try:
+        data = signing.loads(token, salt=VERIFY_SALT, max_age=VERIFY_MAX_AGE)
+    except signing.BadSignature as exc:
+        raise InvalidInput(
+            "This verification link is invalid or expired.", code="invalid_token", field_errors={"token": "Invalid."}
+        ) from exc
+    address = UserEmail.objects.select_related("user").filter(pk=data.get("id"), email=data.get("email")).first()
+    if address is None:
+        raise InvalidInput("This address was removed.", code="invalid_token", field_errors={"token": "Unknown."})
+    if address.verified_at is None:
+        try:
+            with transaction.atomic():
+                address.verified_at = clock.now()
+                address.save(update_fields=["verified_at", "updated_at"])
+                if address.user.email == address.email:
+                    User.objects.filter(pk=address.user_id).update(email_verified_at=address.verified_at)
+        except IntegrityError as exc:
+            raise Conflict("Another account verified this address first.", field_errors={"token": "Taken."}) from exc
+    return address
+
+
+def me_update(*, user: User, login: object, **fields: str) -> User:
+    """Change one's profile; a new login email must be a verified address, and a recent sign-in."""
+    email = fields.get("email")
+    changing_email = email is not None and email.strip().lower() != user.email
+    if changing_email:
+        require_recent_auth(login)
+        if not UserEmail.objects.filter(user=user, email=email.strip().lower(), verified_at__isnull=False).exists():
+            raise InvalidInput(
+                "Add this address and verify it before making it your login email.",
+                field_errors={"email": "Not a verified address of yours."},
+            )
+    with transaction.atomic():
+        user = user_update(user=user, **fields)
+        if changing_email:
+            User.objects.filter(pk=user.pk).update(email_verified_at=clock.now())
+    return user
+
+
+def login_revoke_own(*, user: User, login_id: str) -> Login:
+    login = Login.objects.filter(pk=login_id, user=user, revoked_at__isnull=True).first()
+    if login is None:
+        raise NotFound("Login not found.")
+    login_revoke(login=login)
+    return login
