@@ -33,7 +33,13 @@ run: install ## Migrate, ensure the demo organization, start web + worker + beat
 	$(BIN)/python manage.py ensure_demo
 	./scripts/run.sh
 
-test: install-dev chromium ## Migrations check, lint, and the whole test suite
+tests/oidc_provider/node_modules/.installed: tests/oidc_provider/package.json tests/oidc_provider/package-lock.json
+	npm ci --prefix tests/oidc_provider --no-audit --no-fund
+	touch $@
+
+oidc-provider: tests/oidc_provider/node_modules/.installed ## The OpenID provider the SSO tests start (npm oidc-provider)
+
+test: install-dev chromium oidc-provider ## Migrations check, lint, and the whole test suite
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

@@ -240,3 +240,14 @@ AUTH_REAUTH_SECONDS = 15 * 60  # sensitive actions need a sign-in this recent
 
 # --- Org (issue 4) ---
 INVITATION_TTL_DAYS = 7
+
+# --- SSO and outbound HTTP (issue 3, apps/identity/sso, apps/core/http.py) ---
+# Per-organization OpenID providers sign in through their own backend (settings come from the database).
+AUTHENTICATION_BACKENDS = [*AUTHENTICATION_BACKENDS, "apps.identity.sso.backends.IdentityProviderBackend"]
+# The outbound HTTP helper refuses loopback, private, link-local, metadata... addresses except inside
+# these networks (CIDRs, comma-separated; e.g. "10.20.0.0/16" for an IdP on the company network).
+OUTBOUND_HTTP_ALLOWED_NETWORKS = [
+    n.strip() for n in os.environ.get("OUTBOUND_HTTP_ALLOWED_NETWORKS", "").split(",") if n.strip()
+]
+OUTBOUND_HTTP_TIMEOUT_SECONDS = float(os.environ.get("OUTBOUND_HTTP_TIMEOUT_SECONDS", "10"))
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["IdentityProviderTypeEnum"] = "apps.identity.sso.catalog.PROVIDER_TYPE_IDS"

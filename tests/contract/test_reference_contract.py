@@ -41,6 +41,15 @@ REQUIRED = {
     ("GET", "/org/policies/{principal}"),
     ("PUT", "/org/policies/{principal}"),
     ("DELETE", "/org/policies/{principal}"),
+    ("GET", "/auth/identity-provider-types"),
+    ("GET", "/auth/idps"),
+    ("POST", "/auth/idps"),
+    ("POST", "/auth/idps/auto-setup"),
+    ("GET", "/auth/idps/{idp}"),
+    ("PATCH", "/auth/idps/{idp}"),
+    ("DELETE", "/auth/idps/{idp}"),
+    ("POST", "/auth/idps/{idp}/rotate-secret"),
+    ("POST", "/auth/idps/{idp}/test-connection"),
 }
 
 

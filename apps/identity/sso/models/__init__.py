@@ -1,1 +1,3 @@
+from apps.identity.sso.models.identity_providers import FederatedIdentity, IdentityProvider
 
+__all__ = ["FederatedIdentity", "IdentityProvider"]

@@ -1,0 +1,81 @@
+from django import forms
+
+from apps.core.errors import ApplicationError
+
+WIRE_TO_FIELD = {
+    "name": "name",
+    "configWrite.oidc.issuer": "issuer",
+    "configWrite.oidc.clientId": "client_id",
+    "configWrite.oidc.clientSecret": "client_secret",
+    "configWrite.oidc.scopes": "scopes",
+    "clientSecret": "client_secret",
+    "allowedEmailDomains": "allowed_email_domains",
+    "providerUrl": "provider_url",
+    "initialAccessToken": "initial_access_token",
+}
+
+
+def words(value: str) -> list[str]:
+    return value.replace(",", " ").split()
+
+
+class IdentityProviderForm(forms.Form):
+    """Issuer and client of a provider; the same fields as configWrite.oidc on the API."""
+
+    name = forms.CharField(max_length=200, help_text="Shown on the sign-in button.")
+    issuer = forms.CharField(label="Issuer URL", max_length=500)
+    client_id = forms.CharField(label="Client ID", max_length=255)
+    client_secret = forms.CharField(label="Client secret", widget=forms.PasswordInput(render_value=False))
+    scopes = forms.CharField(label="Scopes", initial="openid email profile", help_text="Separated by spaces.")
+    allowed_email_domains = forms.CharField(
+        label="Allowed email domains",
+        required=False,
+        help_text="People with these domains join on first sign-in; others need an invitation.",
+    )
+    enabled = forms.BooleanField(label="Offer this provider on the sign-in page", required=False, initial=True)
+
+    def __init__(self, *args, secret_required: bool = True, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if not secret_required:
+            # Editing: an empty secret keeps the stored one (rotation has its own form).
+            del self.fields["client_secret"]
+
+    def service_kwargs(self) -> dict:
+        data = self.cleaned_data
+        kwargs = {
+            "name": data["name"],
+            "issuer": data["issuer"],
+            "client_id": data["client_id"],
+            "scopes": words(data["scopes"]),
+            "allowed_email_domains": words(data["allowed_email_domains"]),
+            "enabled": data["enabled"],
+        }
+        if "client_secret" in data:
+            kwargs["client_secret"] = data["client_secret"]
+        return kwargs
+
+
+class RotateSecretForm(forms.Form):
+    client_secret = forms.CharField(label="New client secret", widget=forms.PasswordInput(render_value=False))
+
+
+class AutoSetupForm(forms.Form):
+    name = forms.CharField(max_length=200)
+    provider_url = forms.CharField(
+        label="Provider URL", max_length=500, help_text="The issuer, e.g. https://sso.example.com/realms/acme"
+    )
+    initial_access_token = forms.CharField(
+        label="Initial access token", required=False, widget=forms.PasswordInput(render_value=False)
+    )
+
+
+def add_service_errors(form: forms.Form, exc: ApplicationError) -> None:
+    """Show a service's error on the fields it names (wire paths), else on the form."""
+    placed = False
+    for wire, message in exc.field_errors.items():
+        name = WIRE_TO_FIELD.get(wire)
+        if name in form.fields:
+            form.add_error(name, message)
+            placed = True
+    if not placed or exc.code in ("address_not_allowed", "reauth_required", "registration_failed"):
+        form.add_error(None, exc.message)

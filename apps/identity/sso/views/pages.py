@@ -1,0 +1,219 @@
+"""Console pages for identity providers: list, wizard (type → issuer and client → test → save, or
+auto-setup), edit, rotate, delete; and one's own linked SSO identities. Same services as the API."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from apps.core.console import console_view
+from apps.core.errors import ApplicationError, Forbidden, NotFound
+from apps.core.htmx import is_partial
+from apps.identity.sso import selectors, services
+from apps.identity.sso.catalog import provider_type, provider_types
+from apps.identity.sso.forms import AutoSetupForm, IdentityProviderForm, RotateSecretForm, add_service_errors
+from apps.identity.sso.models import IdentityProvider
+from apps.org.access import has
+
+
+def _callback_url(request: HttpRequest) -> str:
+    return request.build_absolute_uri(reverse("sso-callback"))
+
+
+def _idp(request: HttpRequest, idp_id: str) -> IdentityProvider:
+    try:
+        return selectors.idp_get(principal=request.principal, idp_id=idp_id)  # type: ignore[attr-defined]
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+
+
+def _require_manage(request: HttpRequest) -> None:
+    if not has(request.principal, services.MANAGE):  # type: ignore[attr-defined]
+        raise PermissionDenied("You may not configure identity providers.")
+
+
+@console_view
+@require_GET
+def idp_list_page(request: HttpRequest) -> HttpResponse:
+    try:
+        idps = list(selectors.idp_list(principal=request.principal))  # type: ignore[attr-defined]
+    except Forbidden as exc:
+        raise PermissionDenied(exc.message) from exc
+    names = {t.id: t.name for t in provider_types()}
+    context = {
+        "rows": [(idp, names.get(idp.provider_type, idp.provider_type)) for idp in idps],
+        "can_manage": has(request.principal, services.MANAGE),  # type: ignore[attr-defined]
+    }
+    return render(request, "sso/idp_list.html", context)
+
+
+@console_view
+@require_GET
+def idp_new_page(request: HttpRequest) -> HttpResponse:
+    _require_manage(request)
+    return render(request, "sso/idp_new.html", {"types": provider_types()})
+
+
+def _test_report(request: HttpRequest, issuer: str, form: IdentityProviderForm) -> services.ConnectionReport | None:
+    try:
+        return services.issuer_test(principal=request.principal, issuer=issuer)  # type: ignore[attr-defined]
+    except ApplicationError as exc:
+        add_service_errors(form, exc)
+        return None
+
+
+def _form_page(request: HttpRequest, context: dict, report_only: bool) -> HttpResponse:
+    if report_only and is_partial(request):
+        return render(request, "sso/idp_form.html#connection-report", context)
+    return render(request, "sso/idp_form.html", context)
+
+
+@console_view
+@require_http_methods(["GET", "POST"])
+def idp_create_page(request: HttpRequest, type_id: str) -> HttpResponse:
+    _require_manage(request)
+    kind = provider_type(type_id)
+    if kind is None:
+        raise Http404("Unknown provider type")
+    form = IdentityProviderForm(request.POST or None, initial={"name": kind.name, "issuer": kind.default_issuer})
+    action = request.POST.get("action", "save")
+    report = None
+    if request.method == "POST" and action == "test":
+        report = _test_report(request, request.POST.get("issuer", ""), form)
+    elif request.method == "POST" and form.is_valid():
+        try:
+            idp = services.idp_create(
+                principal=request.principal,  # type: ignore[attr-defined]
+                provider_type_id=kind.id,
+                **form.service_kwargs(),
+            )
+        except ApplicationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"{idp.name} was added.")
+            return redirect("sso-idps")
+    context = {"form": form, "kind": kind, "report": report, "callback_url": _callback_url(request), "idp": None}
+    return _form_page(request, context, action == "test")
+
+
+@console_view
+@require_http_methods(["GET", "POST"])
+def idp_auto_setup_page(request: HttpRequest, type_id: str) -> HttpResponse:
+    _require_manage(request)
+    kind = provider_type(type_id)
+    if kind is None or not kind.dcr_supported:
+        raise Http404("This provider type has no automatic setup")
+    form = AutoSetupForm(request.POST or None, initial={"name": kind.name, "provider_url": kind.default_issuer})
+    if request.method == "POST" and form.is_valid():
+        try:
+            idp = services.idp_auto_setup(
+                principal=request.principal,  # type: ignore[attr-defined]
+                name=form.cleaned_data["name"],
+                provider_url=form.cleaned_data["provider_url"],
+                provider_type_id=kind.id,
+                initial_access_token=form.cleaned_data["initial_access_token"],
+                redirect_uri=_callback_url(request),
+            )
+        except ApplicationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"{idp.name} was registered and added.")
+            return redirect("sso-idp", idp_id=idp.pk)
+    return render(request, "sso/auto_setup.html", {"form": form, "kind": kind})
+
+
+@console_view
+@require_http_methods(["GET", "POST"])
+def idp_edit_page(request: HttpRequest, idp_id: str) -> HttpResponse:
+    idp = _idp(request, idp_id)
+    can_manage = has(request.principal, services.MANAGE)  # type: ignore[attr-defined]
+    initial = {
+        "name": idp.name,
+        "issuer": idp.issuer,
+        "client_id": idp.client_id,
+        "scopes": " ".join(idp.scopes),
+        "allowed_email_domains": " ".join(idp.allowed_email_domains),
+        "enabled": idp.is_enabled,
+    }
+    form = IdentityProviderForm(request.POST or None, initial=initial, secret_required=False)
+    action = request.POST.get("action", "save")
+    report = None
+    if request.method == "POST":
+        _require_manage(request)
+        if action == "test":
+            report = _test_report(request, idp.issuer, form)
+        elif form.is_valid():
+            try:
+                services.idp_update(principal=request.principal, idp=idp, **form.service_kwargs())  # type: ignore[attr-defined]
+            except ApplicationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, f"{idp.name} was saved.")
+                return redirect("sso-idps")
+    context = {
+        "form": form,
+        "idp": idp,
+        "kind": provider_type(idp.provider_type),
+        "report": report,
+        "can_manage": can_manage,
+        "rotate_form": RotateSecretForm(),
+        "callback_url": _callback_url(request),
+    }
+    return _form_page(request, context, action == "test")
+
+
+@console_view
+@require_POST
+def idp_rotate_page(request: HttpRequest, idp_id: str) -> HttpResponse:
+    idp = _idp(request, idp_id)
+    form = RotateSecretForm(request.POST)
+    if form.is_valid():
+        try:
+            services.idp_rotate_secret(
+                principal=request.principal,  # type: ignore[attr-defined]
+                idp=idp,
+                client_secret=form.cleaned_data["client_secret"],
+            )
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, f"The client secret of {idp.name} was replaced.")
+    else:
+        messages.error(request, "Give the new client secret.")
+    return redirect("sso-idp", idp_id=idp.pk)
+
+
+@console_view
+@require_POST
+def idp_delete_page(request: HttpRequest, idp_id: str) -> HttpResponse:
+    idp = _idp(request, idp_id)
+    try:
+        services.idp_delete(principal=request.principal, idp=idp)  # type: ignore[attr-defined]
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return redirect("sso-idp", idp_id=idp.pk)
+    messages.success(request, f"{idp.name} was deleted.")
+    return redirect("sso-idps")
+
+
+@console_view
+@require_GET
+def identities_page(request: HttpRequest) -> HttpResponse:
+    identities = list(selectors.identities_of(user_id=request.user.pk))
+    linked = {i.identity_provider_id for i in identities}
+    org_slug = request.principal.org.slug if request.principal.org else None  # type: ignore[attr-defined]
+    available = [p for p in selectors.link_candidates(org_slug=org_slug) if p.pk not in linked]
+    return render(request, "sso/identities.html", {"identities": identities, "available": available})
+
+
+@console_view
+@require_POST
+def identity_unlink_page(request: HttpRequest, identity_id: str) -> HttpResponse:
+    identity = selectors.identities_of(user_id=request.user.pk).filter(pk=identity_id).first()
+    if identity is None:
+        raise Http404("No such linked identity")
+    services.sso_identity_unlink(user=request.user, identity=identity)  # type: ignore[arg-type]
+    messages.success(request, f"{identity.identity_provider.name} is no longer linked.")
+    return redirect("sso-identities")
