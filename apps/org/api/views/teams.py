@@ -59,7 +59,8 @@ class TeamsView(OrgApiView):
             name=data.validated_data["name"],
             default_role_id=data.validated_data.get("defaultRoleId"),
         )
-        return Response(_entry(team_get(principal=self.principal, team_id=team.pk)), status=201)
+        team.member_count = 0
+        return Response(_entry(team), status=201)
 
 
 class TeamView(OrgApiView):
@@ -73,13 +74,13 @@ class TeamView(OrgApiView):
     def patch(self, request: Request, team: str) -> Response:
         data = TeamUpdateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        services.team_update(
+        updated = services.team_update(
             principal=self.principal,
             team=team_get(principal=self.principal, team_id=team),
             name=data.validated_data.get("name"),
             default_role_id=data.validated_data.get("defaultRoleId"),
         )
-        return Response(_entry(team_get(principal=self.principal, team_id=team)))
+        return Response(_entry(updated))
 
     @extend_schema(tags=TAGS, summary="Delete a team", responses={204: None})
     def delete(self, request: Request, team: str) -> Response:

@@ -1,0 +1,82 @@
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from apps.core.errors import Forbidden
+from apps.org.access import has, require, visible
+from apps.org.models import Member, Policy
+from apps.org.services.teams import team_create, team_delete
+from tests.org.conftest import owner_principal
+
+
+def test_org_roles_without_all_teams_reach_only_their_teams_resources(bob, acme, data_team, in_team, as_alice):
+    other = team_create(principal=as_alice, name="Other")
+    in_team(data_team, bob, "team_viewer")
+    principal = owner_principal(bob, acme)
+    # Bob's Member role authors workloads, but only in his teams; team roles add to it.
+    assert has(principal, "CanManageJobs", team_ids=[data_team.pk])
+    assert not has(principal, "CanManageJobs", team_ids=[other.pk])
+    assert not has(principal, "CanManageJobs")
+    assert has(principal, "CanViewRoles")  # organization-only relation: org-wide
+
+
+def test_all_teams_roles_reach_every_team(as_alice, acme, data_team):
+    assert has(as_alice, "CanManageJobs", team_ids=["ANYTEAM"]) and has(as_alice, "CanManageJobs")
+
+
+def test_team_roles_grant_in_their_team(viewer, acme, data_team, in_team):
+    in_team(data_team, viewer, "team_admin")
+    principal = owner_principal(viewer, acme)
+    assert has(principal, "CanRunJobs", team_ids=[data_team.pk])
+    assert not has(principal, "CanRunJobs")
+
+
+def test_deleting_a_team_takes_away_access_to_its_resources(bob, acme, data_team, in_team, as_alice):
+    in_team(data_team, bob)
+    resource_teams = [data_team.pk]  # a job shared with the team
+    before = owner_principal(bob, acme)
+    assert has(before, "CanViewJobs", team_ids=resource_teams)
+    shared = visible(Member.objects.all(), before, "CanViewJobs", team_field="team_memberships__team")
+    assert list(shared) == [Member.objects.get(user=bob)]
+    team_delete(principal=as_alice, team=data_team)
+    after = owner_principal(bob, acme)
+    assert not has(after, "CanViewJobs", team_ids=resource_teams)
+    assert not visible(Member.objects.all(), after, "CanViewJobs", team_field="team_memberships__team").exists()
+
+
+def test_team_policies_apply_to_the_teams_members(bob, acme, data_team, in_team):
+    in_team(data_team, bob)
+    Policy.objects.create(
+        organization=acme, principal_type="team", principal_id=data_team.pk, permissions=["CanManageConnections"]
+    )
+    assert has(owner_principal(bob, acme), "CanManageConnections")
+
+
+def test_require_refuses_objects_of_another_org(as_alice, charlie, globex):
+    other_team = team_create(principal=owner_principal(charlie, globex), name="G")
+    with pytest.raises(Forbidden):
+        require(as_alice, "CanManageTeams", other_team)
+
+
+def test_grants_load_in_three_queries_whatever_the_number_of_teams(bob, acme, as_alice, in_team):
+    for i in range(40):
+        in_team(team_create(principal=as_alice, name=f"T{i}"), bob)
+    principal = owner_principal(bob, acme)
+    with CaptureQueriesContext(connection) as queries:
+        assert len(principal.grants().in_teams) == 40
+        assert has(principal, "CanRunJobs", team_ids=["X", "Y"]) is False
+        has(principal, "CanViewJobs")
+    assert len(queries) == 3
+
+
+def test_a_service_account_holds_only_its_policy(acme):
+    from apps.identity.models import ServiceAccount
+    from apps.org.access import Principal
+
+    account = ServiceAccount.objects.create(organization=acme, username="bot")
+    principal = Principal(service_account=account, org=acme)
+    assert not has(principal, "CanViewJobs")
+    Policy.objects.create(
+        organization=acme, principal_type="service_account", principal_id=account.pk, permissions=["CanViewJobs"]
+    )
+    assert has(Principal(service_account=account, org=acme), "CanViewJobs")

@@ -1,0 +1,133 @@
+from apps.identity.models import Login, User
+from apps.identity.services.logins import login_create
+from apps.org.models import Member, MemberRole, Role, TeamMember
+from tests.conftest import ApiClient
+
+
+def test_members_search_has_items_and_included(api, alice, bob, data_team, in_team, acme):
+    in_team(data_team, bob)
+    response = api.get("/org/members?sortBy=email&sortDirection=desc", max_queries=16)
+    body = response.json()
+    assert body["total"] == 2
+    assert [i["userId"] for i in body["items"]] == [bob.pk, alice.pk]
+    bob_item = body["items"][0]
+    assert bob_item["roleIds"] == [Role.objects.get(organization=acme, key="member").pk]
+    assert list(bob_item["teamRoleIds"]) == [data_team.pk]
+    included = body["included"]
+    assert {m["email"] for m in included["members"]} == {"alice@acme.test", "bob@acme.test"}
+    assert {t["team"]["id"] for t in included["teams"]} == {data_team.pk}
+    assert {r["role"]["name"] for r in included["roles"]} == {"Owner", "Member"}
+    assert included["users"][0]["auth"]["hasPassword"] is True
+    assert len(included["_entityRelations"]["memberRoles"]) == 2
+
+
+def test_members_filter_by_text_role_team_and_enabled(api, alice, bob, viewer, data_team, in_team, acme):
+    in_team(data_team, bob)
+    viewer_role = Role.objects.get(organization=acme, key="viewer")
+
+    def emails(query: str) -> list[str]:
+        return sorted(m["email"] for m in api.get("/org/members?" + query).json()["included"].get("members", []))
+
+    assert emails("filter[search]=vic") == ["victor@acme.test"]
+    assert emails(f"filter[roleId]={viewer_role.pk}") == ["victor@acme.test"]
+    assert emails(f"filter[teamId]={data_team.pk}") == ["bob@acme.test"]
+    assert emails('filter={"search": "acme.test", "isEnabled": true}') == sorted(
+        ["alice@acme.test", "bob@acme.test", "victor@acme.test"]
+    )
+    Member.objects.filter(user=viewer).update(is_enabled=False)
+    assert emails("filter[isEnabled]=false") == ["victor@acme.test"]
+
+
+def test_a_bad_filter_is_a_400(api):
+    response = api.get("/org/members?filter[colour]=red")
+    assert response.status_code == 400 and "filter" in response.json()["details"]["fieldErrors"]
+    assert api.get("/org/members?filter={not json").status_code == 400
+
+
+def test_members_list_with_1000_members_runs_constant_queries(api, acme, django_assert_max_num_queries):
+    users = User.objects.bulk_create(User(email=f"user{i:04d}@bulk.test", password="!") for i in range(999))
+    members = Member.objects.bulk_create(Member(organization=acme, user=u, name=u.email, email=u.email) for u in users)
+    member_role = Role.objects.get(organization=acme, key="member")
+    MemberRole.objects.bulk_create(MemberRole(member=m, role=member_role) for m in members)
+    with django_assert_max_num_queries(16):
+        response = api.get("/org/members?limit=100")
+    body = response.json()
+    assert body["total"] == 1000
+    assert len(body["items"]) == 100
+    assert len(body["included"]["members"]) == 100
+    last_page = api.get("/org/members?limit=100&page=10").json()
+    assert len(last_page["items"]) == 100
+
+
+def test_describe_a_member(api, bob, member_of):
+    response = api.get(f"/org/members/{member_of(bob).pk}", max_queries=16)
+    assert response.json()["item"]["userId"] == bob.pk
+    assert response.json()["included"]["members"][0]["email"] == "bob@acme.test"
+
+
+def test_update_a_member(api, bob, member_of):
+    response = api.patch(f"/org/members/{member_of(bob).pk}", {"name": "Robert", "preferences": {"theme": "dark"}})
+    assert response.status_code == 200
+    assert response.json()["name"] == "Robert" and response.json()["preferences"] == {"theme": "dark"}
+
+
+def test_disabling_a_member_revokes_their_logins(api, bob, member_of):
+    login, _ = login_create(user=bob)
+    assert api.patch(f"/org/members/{member_of(bob).pk}", {"isEnabled": False}).status_code == 200
+    login.refresh_from_db()
+    assert login.revoked_at is not None
+
+
+def test_replace_member_roles(api, bob, member_of, acme):
+    admin = Role.objects.get(organization=acme, key="admin")
+    assert api.put(f"/org/members/{member_of(bob).pk}/roles", {"roleIds": [admin.pk]}).status_code == 204
+    assert list(member_of(bob).roles.values_list("key", flat=True)) == ["admin"]
+    assert api.put(f"/org/members/{member_of(bob).pk}/roles", {"roleIds": []}).status_code == 400
+    assert api.put(f"/org/members/{member_of(bob).pk}/roles", {"roleIds": ["NOPE"]}).status_code == 400
+    assert list(member_of(bob).roles.values_list("key", flat=True)) == ["admin"]
+
+
+def test_the_last_owner_cannot_be_demoted_or_removed(api, alice, member_of, acme):
+    admin = Role.objects.get(organization=acme, key="admin")
+    demote = api.put(f"/org/members/{member_of(alice).pk}/roles", {"roleIds": [admin.pk]})
+    assert demote.status_code == 409 and demote.json()["code"] == "last_owner"
+    assert api.delete(f"/org/members/{member_of(alice).pk}").status_code == 409
+    assert api.patch(f"/org/members/{member_of(alice).pk}", {"isEnabled": False}).status_code == 409
+    assert member_of(alice).roles.filter(key="owner").exists()
+
+
+def test_an_owner_can_step_down_when_another_owner_exists(api, alice, bob, member_of, acme):
+    owner, admin = (Role.objects.get(organization=acme, key=k) for k in ("owner", "admin"))
+    api.put(f"/org/members/{member_of(bob).pk}/roles", {"roleIds": [owner.pk]})
+    assert api.put(f"/org/members/{member_of(alice).pk}/roles", {"roleIds": [admin.pk]}).status_code == 204
+
+
+def test_an_admin_cannot_make_an_owner(api_as, bob, member_of, acme):
+    owner, admin = (Role.objects.get(organization=acme, key=k) for k in ("owner", "admin"))
+    MemberRole.objects.filter(member=member_of(bob)).update(role=admin)
+    response = api_as(bob, acme).put(f"/org/members/{member_of(bob).pk}/roles", {"roleIds": [owner.pk]})
+    assert response.status_code == 409 and response.json()["code"] == "owner_required"
+
+
+def test_removing_a_member_revokes_logins_and_team_memberships(api, bob, member_of, data_team, in_team):
+    in_team(data_team, bob)
+    login, token = login_create(user=bob)
+    member_id = member_of(bob).pk
+    assert api.delete(f"/org/members/{member_id}").status_code == 204
+    assert not Member.objects.filter(pk=member_id).exists()
+    assert not TeamMember.objects.filter(member_id=member_id).exists()
+    assert Login.objects.get(pk=login.pk).revoked_at is not None
+    assert ApiClient(token).get("/me").status_code == 401
+
+
+def test_a_viewer_cannot_change_members(api_as, viewer, bob, member_of, acme):
+    client = api_as(viewer, acme)
+    assert client.get("/org/members").status_code == 200
+    assert client.patch(f"/org/members/{member_of(bob).pk}", {"name": "X"}).status_code == 403
+    assert client.delete(f"/org/members/{member_of(bob).pk}").status_code == 403
+
+
+def test_another_orgs_member_is_not_found(api_as, charlie, globex, bob, member_of):
+    assert api_as(charlie, globex).get(f"/org/members/{member_of(bob).pk}").status_code == 404
+    body = api_as(charlie, globex).get("/org/members").json()
+    assert [m["email"] for m in body["included"]["members"]] == ["charlie@globex.test"]
