@@ -1,4 +1,5 @@
-"""Reads of the identity domain, already scoped: outside the caller's reach is a 404, never data."""
+"""Reads of the identity domain, already scoped: another organization's object is a 404, never data;
+lacking the view permission in one's own organization is a 403."""
 
 from datetime import timedelta
 
@@ -8,7 +9,7 @@ from django.db.models import QuerySet
 from apps.core.errors import NotFound
 from apps.identity import clock
 from apps.identity.models import ApiKey, Login, ServiceAccount, TrustedDevice, User, UserEmail
-from apps.org.access import Principal, has, require
+from apps.org.access import Principal, require
 from apps.org.models import Organization
 
 
@@ -22,8 +23,8 @@ def org_users(*, principal: Principal) -> QuerySet[User]:
 
 
 def org_user_get(*, principal: Principal, user_id: str) -> User:
-    user = User.objects.filter(pk=user_id, memberships__organization=principal.org).first() if principal.org else None
-    if user is None or not has(principal, "CanViewUsers"):
+    user = org_users(principal=principal).filter(pk=user_id).first()
+    if user is None:
         raise NotFound("User not found.")
     return user
 
@@ -55,8 +56,8 @@ def service_accounts(*, principal: Principal) -> QuerySet[ServiceAccount]:
 
 
 def service_account_get(*, principal: Principal, account_id: str) -> ServiceAccount:
-    account = ServiceAccount.objects.filter(pk=account_id, organization=principal.org).first()
-    if account is None or not has(principal, "CanViewServiceAccounts"):
+    account = service_accounts(principal=principal).filter(pk=account_id).first()
+    if account is None:
         raise NotFound("Service account not found.")
     return account
 

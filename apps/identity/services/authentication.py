@@ -5,6 +5,7 @@ Every step is throttled through `throttling`; every failure answers the same gen
 whether the account exists or not.
 """
 
+import math
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -112,6 +113,9 @@ def login_continue(user: User, client: Client, *, first_factor: str = METHOD_PAS
 
 @transaction.atomic
 def _open_login(user: User, client: Client) -> LoginOutcome:
+    # The failure count resets only when every factor passed: a known password alone must not
+    # give a fresh budget of MFA guesses.
+    throttling.attempt_succeeded(account=user.email)
     login, token = login_create(
         user=user, remote_ip=client.remote_ip, user_agent=client.user_agent, device_id=client.device_id
     )
@@ -129,7 +133,6 @@ def password_login(*, email: str, password: str, client: Client) -> LoginOutcome
     if not isinstance(user, User) or not user.is_active or expired:
         throttling.attempt_failed(account=email, remote_ip=client.remote_ip)
         raise Unauthenticated(INVALID_CREDENTIALS, code="invalid_credentials")
-    throttling.attempt_succeeded(account=email)
     return login_continue(user, client)
 
 
@@ -187,7 +190,7 @@ def challenge_send_code(*, challenge_token: str) -> None:
             raise RateLimited(
                 "A code was just sent. Wait before asking again.",
                 code="code_recently_sent",
-                retry_after=int(wait.total_seconds()) + 1,
+                retry_after=math.ceil(wait.total_seconds()),
             )
     _send_code(challenge)
 
@@ -219,7 +222,6 @@ def challenge_verify(
         raise Unauthenticated(INVALID_CODE, code="invalid_code", field_errors={"code": "Incorrect or expired."})
     if LoginChallenge.objects.filter(pk=challenge.pk, ended_at__isnull=True).update(ended_at=clock.now()) != 1:
         raise Unauthenticated("This sign-in was already completed.", code="challenge_invalid")
-    throttling.attempt_succeeded(account=user.email)
     if challenge.purpose == ChallengePurpose.EMAIL_CODE:
         if user.email_verified_at is None:
             # The code reached the inbox: the address is proven.

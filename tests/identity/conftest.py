@@ -1,0 +1,60 @@
+import secrets
+from datetime import datetime, timedelta
+
+import pyotp
+import pytest
+from django.utils import timezone
+
+from apps.identity import clock as identity_clock
+from apps.identity.models import ApiKey, ServiceAccount
+from apps.identity.services.logins import hash_secret
+from tests.conftest import ApiClient
+
+
+class Clock:
+    """The identity domain's clock, frozen at the start of the test and moved by hand."""
+
+    def __init__(self) -> None:
+        self.current = timezone.now()
+
+    def now(self) -> datetime:
+        return self.current
+
+    def advance(self, **delta: float) -> None:
+        self.current += timedelta(**delta)
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Argon2 is what production uses (tests/identity/test_passwords.py checks it); these tests check
+    hundreds of passwords, so they hash with a fast hasher unless a test asks for the real one."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *settings.PASSWORD_HASHERS]
+
+
+@pytest.fixture
+def clock(monkeypatch) -> Clock:
+    fake = Clock()
+    monkeypatch.setattr(identity_clock, "now", fake.now)
+    return fake
+
+
+def totp_now(secret: str, clock: Clock) -> str:
+    return pyotp.TOTP(secret).at(clock.now())
+
+
+@pytest.fixture
+def alice_totp(api, clock) -> str:
+    """Alice with an authenticator enrolled through the API; returns the TOTP secret."""
+    secret = api.post("/me/mfa/totp").json()["secret"]
+    assert api.post("/me/mfa/totp/confirm", {"code": totp_now(secret, clock)}).status_code == 200
+    clock.advance(seconds=30)  # the enrollment code's step is spent
+    return secret
+
+
+@pytest.fixture
+def service_api(acme) -> ApiClient:
+    """A service account of Acme calling with an API key."""
+    secret = "lsk_" + secrets.token_urlsafe(32)
+    account = ServiceAccount.objects.create(organization=acme, username="ci-bot")
+    ApiKey.objects.create(service_account=account, prefix=secret[:12], key_hash=hash_secret(secret))
+    return ApiClient(secret, acme.pk)

@@ -1,0 +1,140 @@
+"""/org/users: the organization's administrators manage its members' accounts."""
+
+from apps.identity.models import Login, TotpDevice, User
+from apps.org.models import Member
+from tests.conftest import PASSWORD
+
+
+def test_list_shows_only_members_of_the_org(api, alice, bob, charlie):
+    body = api.get("/org/users", max_queries=8).json()
+    assert [u["email"] for u in body["items"]] == ["alice@acme.test", "bob@acme.test"]
+    assert api.get("/org/users?limit=1").json()["marker"]
+    assert api.get("/org/users?limit=500").status_code == 400
+
+
+def test_the_list_costs_the_same_for_many_users(api, acme):
+    from apps.identity.services.users import user_create
+    from apps.org.services.organizations import member_add
+
+    for i in range(15):
+        member_add(org=acme, user=user_create(email=f"u{i}@acme.test", password=None), role_keys=["member"])
+    assert len(api.get("/org/users", max_queries=8).json()["items"]) == 16
+
+
+def test_create_adds_a_member_and_emails_a_link_to_set_a_password(api, anon, acme, mailbox):
+    response = api.post("/org/users", {"email": "Dan@Acme.test", "givenName": "Dan"})
+    assert response.status_code == 201 and response.json()["email"] == "dan@acme.test"
+    assert Member.objects.filter(organization=acme, user_id=response.json()["id"]).exists()
+    token = mailbox.first_link("dan@acme.test").split("token=")[1]
+    assert anon.post("/auth/password/reset", {"token": token, "newPassword": "dans own passphrase"}).status_code == 204
+    assert anon.post("/auth/login", {"email": "dan@acme.test", "password": "dans own passphrase"}).status_code == 200
+
+
+def test_create_validates(api, alice):
+    assert api.post("/org/users", {"givenName": "No email"}).status_code == 400
+    assert api.post("/org/users", {"email": "alice@acme.test"}).status_code == 409
+
+
+def test_describe_update_and_cross_org_404(api, bob, charlie):
+    assert api.get(f"/org/users/{bob.pk}", max_queries=8).json()["email"] == "bob@acme.test"
+    assert api.patch(f"/org/users/{bob.pk}", {"displayName": "Bobby"}).json()["displayName"] == "Bobby"
+    assert api.patch(f"/org/users/{bob.pk}", {"email": "bad"}).status_code == 400
+    for call in [api.get, api.patch, api.delete]:
+        assert call(f"/org/users/{charlie.pk}").status_code == 404
+    assert api.delete(f"/org/users/{charlie.pk}/mfa").status_code == 404
+    assert api.post(f"/org/users/{charlie.pk}/password/reset").status_code == 404
+    assert (
+        api.post(f"/org/users/{charlie.pk}/password", {"currentPassword": "x", "newPassword": "y"}).status_code == 404
+    )
+
+
+def test_a_member_cannot_manage_users(api_as, bob, alice, acme):
+    as_bob = api_as(bob, acme)
+    assert as_bob.post("/org/users", {"email": "x@acme.test"}).status_code == 403
+    assert as_bob.patch(f"/org/users/{alice.pk}", {"displayName": "x"}).status_code == 403
+    assert as_bob.delete(f"/org/users/{alice.pk}").status_code == 403
+    assert as_bob.delete(f"/org/users/{alice.pk}/mfa").status_code == 403
+    assert as_bob.post(f"/org/users/{alice.pk}/password/reset").status_code == 403
+
+
+def test_deleting_a_user_removes_the_membership_and_revokes_every_login(api, api_as, bob, acme, globex):
+    from apps.org.services.organizations import member_add
+
+    member_add(org=globex, user=bob, role_keys=["member"])
+    as_bob = api_as(bob, globex)
+    assert api.delete(f"/org/users/{bob.pk}").status_code == 204
+    assert as_bob.get("/me").status_code == 401
+    assert not Member.objects.filter(organization=acme, user=bob).exists()
+    assert User.objects.filter(pk=bob.pk).exists()  # still a member of Globex
+    assert api.get(f"/org/users/{bob.pk}").status_code == 404
+
+
+def test_deleting_the_last_membership_deletes_the_account(api, bob):
+    assert api.delete(f"/org/users/{bob.pk}").status_code == 204
+    assert not User.objects.filter(pk=bob.pk).exists()
+
+
+def test_an_admin_cannot_delete_themselves(api, alice):
+    assert api.delete(f"/org/users/{alice.pk}").status_code == 409
+
+
+def test_admin_mfa_reset_removes_the_authenticator_and_ends_logins(api, api_as, bob, acme):
+    from apps.identity.services.mfa import totp_enroll_start
+
+    totp_enroll_start(user=bob)
+    as_bob = api_as(bob, acme)
+    assert api.delete(f"/org/users/{bob.pk}/mfa").status_code == 204
+    assert not TotpDevice.objects.filter(user=bob).exists()
+    assert as_bob.get("/me").status_code == 401
+
+
+def test_admin_password_reset_gives_a_temporary_password_to_change_at_first_use(
+    api, api_as, anon, bob, acme, mailbox, clock
+):
+    as_bob = api_as(bob, acme)
+    response = api.post(f"/org/users/{bob.pk}/password/reset")
+    temporary = response.json()["password"]
+    assert response.status_code == 200 and len(temporary) >= 16
+    assert as_bob.get("/me").status_code == 401
+    assert "administrator reset your password" in mailbox.last_to("bob@acme.test")["Subject"]
+    assert anon.post("/auth/login", {"email": "bob@acme.test", "password": PASSWORD}).status_code == 401
+    step = anon.post("/auth/login", {"email": "bob@acme.test", "password": temporary}).json()
+    assert step["passwordChangeRequired"] is True and "token" not in step
+    weak = anon.post("/auth/challenge/password", {"challengeId": step["challengeId"], "newPassword": "short"})
+    assert weak.status_code == 400
+    done = anon.post("/auth/challenge/password", {"challengeId": step["challengeId"], "newPassword": "bobs new phrase"})
+    assert done.json()["token"].startswith("lst_")
+    assert anon.post("/auth/login", {"email": "bob@acme.test", "password": temporary}).status_code == 401
+
+
+def test_a_temporary_password_expires_after_24_hours(api, anon, bob, clock):
+    temporary = api.post(f"/org/users/{bob.pk}/password/reset").json()["password"]
+    clock.advance(hours=24, seconds=1)
+    assert anon.post("/auth/login", {"email": "bob@acme.test", "password": temporary}).status_code == 401
+
+
+def test_an_admin_cannot_take_over_an_account_shared_with_another_org(api, bob, globex):
+    from apps.org.services.organizations import member_add
+
+    member_add(org=globex, user=bob, role_keys=["member"])
+    refused = api.post(f"/org/users/{bob.pk}/password/reset")
+    assert refused.status_code == 403 and refused.json()["code"] == "user_shared_with_other_organizations"
+    assert api.patch(f"/org/users/{bob.pk}", {"email": "bob@evil.test"}).status_code == 403
+
+
+def test_change_own_password_needs_the_current_one_and_ends_other_logins(api, api_as, alice, acme):
+    other = api_as(alice, acme)
+    wrong = api.post(f"/org/users/{alice.pk}/password", {"currentPassword": "nope", "newPassword": "new battery horse"})
+    assert wrong.status_code == 401 and "currentPassword" in wrong.json()["details"]["fieldErrors"]
+    weak = api.post(f"/org/users/{alice.pk}/password", {"currentPassword": PASSWORD, "newPassword": "short"})
+    assert weak.status_code == 400
+    body = {"currentPassword": PASSWORD, "newPassword": "new battery horse"}
+    assert api.post(f"/org/users/{alice.pk}/password", body).status_code == 204
+    assert api.get("/me").status_code == 200
+    assert other.get("/me").status_code == 401
+    assert Login.objects.filter(user=alice, revoked_at__isnull=True).count() == 1
+
+
+def test_nobody_changes_someone_elses_password(api, bob):
+    body = {"currentPassword": PASSWORD, "newPassword": "new battery horse"}
+    assert api.post(f"/org/users/{bob.pk}/password", body).status_code == 403
