@@ -189,7 +189,6 @@ class _VettedAdapter(HTTPAdapter):
 def _session() -> requests.Session:
     session = requests.Session()
     session.trust_env = False  # an environment proxy would be a destination the policy never saw
-    session.max_redirects = 0
     adapter = _VettedAdapter(max_retries=0)
     session.mount("http://", adapter)
     session.mount("https://", adapter)

@@ -1,5 +1,7 @@
 import contextlib
 import json
+import socket
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -12,6 +14,28 @@ from apps.identity.sso.models import IdentityProvider
 from tests.conftest import ApiClient
 
 CALLBACK = "http://testserver/sso/callback"
+
+# Every socket.connect() this process makes is an audit event (PEP 578): the tests read them to prove
+# that a refused destination was never contacted. Hooks cannot be removed, so this one is switchable.
+_connects: list = []
+_recording = threading.Event()
+
+
+def _audit(event: str, args: tuple) -> None:
+    if event == "socket.connect" and _recording.is_set():
+        _connects.append(args[1])
+
+
+sys.addaudithook(_audit)
+
+
+@pytest.fixture
+def socket_connects() -> Iterator[list]:
+    """The addresses this process connects to while the test runs."""
+    _connects.clear()
+    _recording.set()
+    yield _connects
+    _recording.clear()
 
 
 @pytest.fixture(autouse=True)
@@ -78,6 +102,9 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header("Location", "http://10.0.0.1/.well-known/openid-configuration")
             self.end_headers()
             return
+        if kind == "missing":
+            self.send_error(404)
+            return
         if kind == "badjson":
             body = b"<html>not json</html>"
         else:
@@ -96,6 +123,14 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         with contextlib.suppress(BrokenPipeError):  # the slow case's client gave up
             self.wfile.write(body)
+
+
+@pytest.fixture
+def unused_port() -> int:
+    """A 127.0.0.1 port nothing listens on."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 @pytest.fixture(scope="session")
