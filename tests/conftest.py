@@ -12,7 +12,13 @@ from apps.identity.services.users import user_create
 from apps.org.services.organizations import member_add, organization_create
 from tests import reference
 
-pytest_plugins = ["tests.plugins.sail", "tests.plugins.celery_worker", "tests.plugins.smtp", "tests.plugins.oidc"]
+pytest_plugins = [
+    "tests.plugins.sail",
+    "tests.plugins.celery_worker",
+    "tests.plugins.smtp",
+    "tests.plugins.oidc",
+    "tests.plugins.secret_leaks",
+]
 
 
 def pytest_report_header(config) -> list[str]:

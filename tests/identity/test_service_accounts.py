@@ -5,7 +5,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from apps.identity.models import ApiKey
-from tests.conftest import ApiClient, PASSWORD
+from tests.conftest import PASSWORD, ApiClient
 
 
 def create_account(api, username="ci-deploy"):
