@@ -18,7 +18,7 @@ function escapeHtml(text) {
 }
 
 function loginPage(uid, clientId, error) {
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Test IdP sign-in</title></head>
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>Test IdP sign-in</title></head>
 <body><h1>Test IdP</h1><p>Signing in to ${escapeHtml(clientId)}</p>
 ${error ? `<p role="alert">${escapeHtml(error)}</p>` : ''}
 <form method="post" action="/interaction/${escapeHtml(uid)}/login">
