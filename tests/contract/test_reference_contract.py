@@ -50,6 +50,22 @@ REQUIRED = {
     ("DELETE", "/auth/idps/{idp}"),
     ("POST", "/auth/idps/{idp}/rotate-secret"),
     ("POST", "/auth/idps/{idp}/test-connection"),
+    ("PATCH", "/me"),
+    ("GET", "/me/emails"),
+    ("POST", "/me/emails"),
+    ("GET", "/me/logins"),
+    ("DELETE", "/me/logins/{loginId}"),
+    ("GET", "/me/trusted-devices"),
+    ("DELETE", "/me/trusted-devices/{trustedDeviceId}"),
+    ("DELETE", "/me/mfa"),
+    ("GET", "/org/users"),
+    ("POST", "/org/users"),
+    ("GET", "/org/users/{user}"),
+    ("PATCH", "/org/users/{user}"),
+    ("DELETE", "/org/users/{user}"),
+    ("DELETE", "/org/users/{user}/mfa"),
+    ("POST", "/org/users/{user}/password"),
+    ("POST", "/org/users/{user}/password/reset"),
 }
 
 
