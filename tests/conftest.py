@@ -32,6 +32,12 @@ def pytest_report_header(config) -> list[str]:
 PASSWORD = "correct-horse-battery-staple"
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Argon2 costs ~0.2 s a hash by design; tests create many users. Argon2 still verifies (listed second)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *settings.PASSWORD_HASHERS]
+
+
 @pytest.fixture
 def acme(db):
     return organization_create(name="Acme Corp")

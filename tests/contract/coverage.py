@@ -21,14 +21,14 @@ def declared() -> set[tuple[str, str]]:
     }
 
 
-def _normalize(path: str) -> str:
+def normalize(path: str) -> str:
     # Parameter names may differ between the reference and Django's converters; positions may not.
     return "/".join("{}" if part.startswith("{") else part for part in path.split("/"))
 
 
 def implemented() -> list[dict]:
-    ours = {(m, _normalize(p)) for m, p in declared()}
-    return [e for e in reference.endpoints() if (e["method"], _normalize(e["path"])) in ours]
+    ours = {(m, normalize(p)) for m, p in declared()}
+    return [e for e in reference.endpoints() if (e["method"], normalize(e["path"])) in ours]
 
 
 def summary_line() -> str:

@@ -1,0 +1,114 @@
+"""Every implemented reference endpoint, three ways: no token → 401, another org → 404 and no data,
+a Viewer writing → refused. New endpoints join automatically (the OpenAPI schema declares them)."""
+
+import re
+
+import pytest
+from django.urls import resolve
+
+from apps.core.api.base import OrgApiView
+from apps.org.models import Member, Role, TeamRole
+from apps.org.services.invitations import invitation_create
+from apps.org.services.organizations import member_add
+from apps.org.services.policies import policy_set
+from apps.org.services.teams import team_create
+from tests import reference
+from tests.conftest import PASSWORD, ApiClient
+from tests.contract.coverage import implemented, normalize
+from tests.contract.test_permissions_doc import documented
+from tests.org.conftest import owner_principal
+
+ENDPOINTS = sorted(implemented(), key=lambda e: (e["path"], e["method"]))
+WRITES = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+def _id(endpoint) -> str:
+    return f"{endpoint['method']} {endpoint['path']}"
+
+
+def _relation(endpoint) -> str:
+    return documented().get((endpoint["method"], normalize(endpoint["path"])), "undocumented")
+
+
+def _flatten(value):
+    """The reference renders some string lists with doubled brackets (spec README)."""
+    if isinstance(value, list):
+        if len(value) == 1 and isinstance(value[0], list):
+            return [_flatten(v) for v in value[0]]
+        return [_flatten(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _flatten(v) for k, v in value.items()}
+    return value
+
+
+@pytest.fixture
+def acme_objects(alice, bob, acme):
+    """Real Acme objects for each path parameter the matrix meets."""
+    owner = owner_principal(alice, acme)
+    team = team_create(principal=owner, name="Matrix")
+    policy_set(principal=owner, principal_id=bob.pk, permissions=["CanViewJobs"])
+    _invitation, token = invitation_create(principal=owner, email="matrix@example.test", send_email=False)
+    return {
+        "team": team.pk,
+        "member": Member.objects.get(user=bob, organization=acme).pk,
+        "role": Role.objects.get(organization=acme, key="member").pk,
+        "principal": bob.pk,
+        "user": bob.pk,
+        "token": token,
+        "team_role": TeamRole.objects.get(organization=acme, key="team_member").pk,
+    }
+
+
+def _concrete(path: str, objects: dict) -> str:
+    def value(match) -> str:
+        name = match.group(1)
+        if name == "role" and "/team-roles/" in path:
+            name = "team_role"
+        return objects.get(name, "A1B2C3D4E5")
+
+    return re.sub(r"\{([^}]+)\}", value, path)
+
+
+def _is_org_scoped(endpoint) -> bool:
+    """Acts in an organization (OrgApiView), as opposed to on the caller's own account."""
+    view = resolve(reference.BASE + re.sub(r"\{[^}]+\}", "A1B2C3D4E5", endpoint["path"])).func.view_class
+    return issubclass(view, OrgApiView)
+
+
+@pytest.mark.parametrize("endpoint", [e for e in ENDPOINTS if _relation(e) != "public"], ids=_id)
+def test_no_token_is_401_unless_public(endpoint, anon, acme_objects, acme):
+    body = _flatten(endpoint["requestBody"]) if endpoint["requestBody"] is not None else None
+    response = ApiClient(None, acme.pk).request(endpoint["method"], _concrete(endpoint["path"], acme_objects), body)
+    assert response.status_code == 401
+
+
+@pytest.mark.parametrize("endpoint", [e for e in ENDPOINTS if _is_org_scoped(e)], ids=_id)
+def test_another_orgs_member_gets_404_and_no_data(endpoint, acme_objects, acme, charlie, globex):
+    path = _concrete(endpoint["path"], acme_objects)
+    body = _flatten(endpoint["requestBody"]) if endpoint["requestBody"] is not None else None
+    stranger = ApiClient().as_(charlie, acme)
+    response = stranger.request(endpoint["method"], path, body)
+    assert response.status_code == 404
+    assert response.json()["code"] == "organization_not_found"
+    if "{" in endpoint["path"]:
+        # In their own organization, Acme's objects do not exist either.
+        response = ApiClient().as_(charlie, globex).request(endpoint["method"], path, body)
+        assert response.status_code in (404, 400) if endpoint["method"] in WRITES else response.status_code == 404
+        assert all(v not in response.content.decode() for v in acme_objects.values())
+
+
+@pytest.mark.parametrize(
+    "endpoint",
+    [e for e in ENDPOINTS if e["method"] in WRITES and _relation(e).startswith("Can")],
+    ids=_id,
+)
+def test_a_viewer_cannot_write(endpoint, acme_objects, acme):
+    from apps.identity.services.users import user_create
+
+    viewer = user_create(email="vera@acme.test", password=PASSWORD)
+    member_add(org=acme, user=viewer, role_keys=["viewer"])
+    body = _flatten(endpoint["requestBody"]) if endpoint["requestBody"] is not None else None
+    response = (
+        ApiClient().as_(viewer, acme).request(endpoint["method"], _concrete(endpoint["path"], acme_objects), body)
+    )
+    assert response.status_code in (403, 404), response.json()
