@@ -56,10 +56,14 @@ def _secrets_of(exchange: Exchange) -> Iterator[str]:
     _method, url, request_body, status, response_body = exchange
     if 200 <= status < 300:
         yield from _values(_json(response_body), ONCE_KEYS)
-    if "/auth/idps" in url:
+    if "/auth/idps" in url and 200 <= status < 300:
         request = _json(request_body)
         oidc = ((request or {}).get("configWrite") or {}).get("oidc") if isinstance(request, dict) else None
-        if isinstance(oidc, dict) and isinstance(oidc.get("clientSecret"), str) and oidc["clientSecret"]:
+        if (
+            isinstance(oidc, dict)
+            and isinstance(oidc.get("clientSecret"), str)
+            and len(oidc["clientSecret"]) >= MIN_LENGTH
+        ):
             yield oidc["clientSecret"]
 
 
