@@ -1,3 +1,29 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+from django.views.generic import RedirectView
 
-urlpatterns: list = []
+from apps.org.views import access, invitations, members, teams
+
+urlpatterns = [
+    path("org/", RedirectView.as_view(pattern_name="org-members"), name="org"),
+    path("org/members/", members.member_list, name="org-members"),
+    path("org/members/invite", members.member_invite, name="org-invite"),
+    path("org/members/<str:member_id>/roles", members.member_roles, name="org-member-roles"),
+    path("org/members/<str:member_id>/remove", members.member_remove, name="org-member-remove"),
+    path("org/teams/", teams.team_list, name="org-teams"),
+    path("org/teams/<str:team_id>/", teams.team_detail, name="org-team"),
+    path("org/teams/<str:team_id>/update", teams.team_update, name="org-team-update"),
+    path("org/teams/<str:team_id>/delete", teams.team_delete, name="org-team-delete"),
+    path("org/teams/<str:team_id>/members", teams.team_member_add, name="org-team-member-add"),
+    path(
+        "org/teams/<str:team_id>/members/<str:member_id>/remove",
+        teams.team_member_remove,
+        name="org-team-member-remove",
+    ),
+    path(
+        "org/teams/<str:team_id>/members/<str:member_id>/roles", teams.team_member_roles, name="org-team-member-roles"
+    ),
+    path("org/roles/", access.role_matrix, name="org-roles"),
+    path("org/policies/", access.policy_list, name="org-policies"),
+    path("org/policies/<str:principal_id>/delete", access.policy_delete, name="org-policy-delete"),
+    path("invitations/<str:token>/", invitations.invitation_page, name="invitation"),
+]

@@ -27,6 +27,25 @@
     }
   }, true);
 
+  // Dialogs: [data-dialog-open="id"] opens one, [data-dialog-close] closes its own; the server closes
+  // them all with the HX-Trigger event "closeDialogs".
+  document.addEventListener("click", function (event) {
+    var opener = event.target.closest("[data-dialog-open]");
+    if (opener) {
+      var dialog = document.getElementById(opener.getAttribute("data-dialog-open"));
+      if (dialog) {
+        dialog.showModal();
+        var first = dialog.querySelector("input, select, textarea");
+        if (first) first.focus();
+      }
+    }
+    var closer = event.target.closest("[data-dialog-close]");
+    if (closer && closer.closest("dialog")) closer.closest("dialog").close();
+  });
+  document.body.addEventListener("closeDialogs", function () {
+    document.querySelectorAll("dialog[open]").forEach(function (d) { d.close(); });
+  });
+
   // Toasts sent by the server in HX-Trigger: {"toast": {"level": "success", "text": "..."}}.
   document.body.addEventListener("toast", function (event) {
     var detail = event.detail || {};

@@ -31,3 +31,12 @@ def team_members(*, team: Team) -> QuerySet[TeamMember]:
 
 def member_of_team(*, team: Team, member: Member) -> TeamMember | None:
     return TeamMember.objects.filter(team=team, member=member).first()
+
+
+def member_candidates(*, team: Team) -> QuerySet[Member]:
+    """Enabled members of the team's organization who are not in the team yet."""
+    return (
+        Member.objects.filter(organization_id=team.organization_id, is_enabled=True)
+        .exclude(team_memberships__team=team)
+        .order_by("name", "email")
+    )
