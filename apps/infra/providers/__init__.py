@@ -1,0 +1,1 @@
+"""Infrastructure providers. `local` runs Sail servers as processes on this host."""

@@ -1,0 +1,39 @@
+"""Where the data plane keeps its files: one data directory from settings, everything beneath it.
+
+<data>/warehouse/          managed tables (every Sail server resolves `spark-warehouse` to it)
+<data>/runs/<runId>/       a run's output, preview and logs
+<data>/sail/<processId>/   a Sail server's working directory
+"""
+
+import re
+from pathlib import Path
+
+from django.conf import settings
+
+_NAME = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+
+
+def data_dir() -> Path:
+    path = Path(settings.LAKESAIL_DATA_DIR)
+    if not path.is_absolute():
+        path = Path(settings.BASE_DIR) / path
+    return path.resolve()
+
+
+def warehouse_dir() -> Path:
+    return data_dir() / "warehouse"
+
+
+def runs_dir() -> Path:
+    return data_dir() / "runs"
+
+
+def sail_dir() -> Path:
+    return data_dir() / "sail"
+
+
+def safe_name(name: str) -> str:
+    """Refuse ids that could escape their directory (they become path components)."""
+    if not _NAME.match(name):
+        raise ValueError(f"Not a valid id for a directory name: {name!r}")
+    return name

@@ -1,0 +1,26 @@
+"""Signals of the local data plane, and the reaper run when a Celery worker starts."""
+
+import logging
+
+from celery.signals import worker_ready
+from django.dispatch import Signal
+
+logger = logging.getLogger(__name__)
+
+# Sent by the reaper for each Sail process that ended without a stop request; kwargs: lost (reaper.LostProcess).
+# A receiver fails the run (lost.run_id) or marks the cluster (lost.cluster_id) the server served.
+sail_process_lost = Signal()
+
+
+@worker_ready.connect
+def reap_on_worker_start(**kwargs) -> None:
+    """A worker that starts after a crash finds the servers its predecessor left behind."""
+    from apps.infra.providers.local.reaper import reap_sail_processes
+
+    try:
+        report = reap_sail_processes()
+    except Exception:  # a worker that cannot reap should still serve tasks; the periodic task retries
+        logger.exception("reaping Sail processes on worker start failed")
+        return
+    if report.lost or report.strays_stopped:
+        logger.warning("reaped %d Sail process rows, stopped %d strays", len(report.lost), len(report.strays_stopped))
