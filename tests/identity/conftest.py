@@ -24,13 +24,6 @@ class Clock:
         self.current += timedelta(**delta)
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """Argon2 is what production uses (tests/identity/test_passwords.py checks it); these tests check
-    hundreds of passwords, so they hash with a fast hasher unless a test asks for the real one."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *settings.PASSWORD_HASHERS]
-
-
 @pytest.fixture
 def clock(monkeypatch) -> Clock:
     fake = Clock()

@@ -36,5 +36,5 @@ def test_an_organization_may_raise_the_minimum(alice, acme):
 def test_passwords_are_hashed_with_argon2(settings, acme):
     from apps.identity.services.users import user_create
 
-    settings.PASSWORD_HASHERS = settings.PASSWORD_HASHERS[1:]  # without the tests' fast hasher
+    settings.PASSWORD_HASHERS = [h for h in settings.PASSWORD_HASHERS if "MD5" not in h]  # the tests' fast one
     assert user_create(email="x@acme.test", password="correct horse battery").password.startswith("argon2")

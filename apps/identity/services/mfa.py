@@ -31,6 +31,7 @@ class TotpEnrollment:
     secret: str
     otpauth_uri: str
     qr_svg: str
+    qr_data_uri: str  # the same QR code as an <img> source (the console's CSP allows data: images)
 
 
 def mfa_enabled(user: User) -> bool:
@@ -44,9 +45,24 @@ def totp_enroll_start(*, user: User) -> TotpEnrollment:
         raise Conflict("An authenticator is already set up; reset MFA to replace it.", code="mfa_already_enabled")
     secret = pyotp.random_base32(32)
     TotpDevice.objects.update_or_create(user=user, defaults={"secret": secret, "last_used_step": None})
+    return _enrollment(user, secret)
+
+
+def totp_enrollment_pending(*, user: User) -> TotpEnrollment | None:
+    """The enrollment in progress (the console shows it again after a mistyped code), if any."""
+    device = TotpDevice.objects.filter(user=user, confirmed_at__isnull=True).first()
+    return _enrollment(user, device.secret) if device else None
+
+
+def _enrollment(user: User, secret: str) -> TotpEnrollment:
     uri = pyotp.TOTP(secret).provisioning_uri(name=user.email, issuer_name=ISSUER)
-    svg = segno.make(uri, error="m").svg_inline(scale=4, dark="#111", light="#fff")
-    return TotpEnrollment(secret=secret, otpauth_uri=uri, qr_svg=svg)
+    qr = segno.make(uri, error="m")
+    return TotpEnrollment(
+        secret=secret,
+        otpauth_uri=uri,
+        qr_svg=qr.svg_inline(scale=4, dark="#111", light="#fff"),
+        qr_data_uri=qr.svg_data_uri(scale=5, dark="#111", light="#fff"),
+    )
 
 
 def totp_verify(device: TotpDevice, code: str) -> bool:
