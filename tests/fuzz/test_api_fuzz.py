@@ -35,7 +35,7 @@ def owner_headers(alice, acme) -> dict[str, str]:
 
 
 @schema.parametrize()
-@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
 @pytest.mark.django_db
 def test_the_api_has_no_server_errors_and_matches_its_schema(case, owner_headers):
     case.call_and_validate(headers=owner_headers, checks=CHECKS)
