@@ -110,7 +110,7 @@ def resolve_vetted(host: str, port: int) -> list[str]:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except socket.gaierror as exc:
         raise OutboundError(f"{host} could not be resolved") from exc
-    addresses = list(dict.fromkeys(info[4][0] for info in infos))
+    addresses = list(dict.fromkeys(str(info[4][0]) for info in infos))
     refused = [a for a in addresses if not address_allowed(ipaddress.ip_address(a.split("%", 1)[0]))]
     if refused or not addresses:
         raise OutboundRefused(f"{host} resolves to an address the console may not call ({', '.join(refused)})")
@@ -141,35 +141,35 @@ def check_destination(url: str) -> None:
         return
 
 
-class _VettedConnectionMixin:
-    """Connects to an address that passed the policy, never to a fresh lookup of the name."""
+def _vetted_socket(conn: HTTPConnection) -> socket.socket:
+    """Connect to an address that passed the policy, never to a fresh lookup of the name."""
+    addresses = resolve_vetted(conn._dns_host, conn.port)
+    error: OSError | None = None
+    for address in addresses:
+        try:
+            return urllib3_connection.create_connection(
+                (address, conn.port),
+                conn.timeout,
+                source_address=conn.source_address,
+                socket_options=conn.socket_options,
+            )
+        except TimeoutError as exc:
+            raise ConnectTimeoutError(conn, f"Connection to {address} timed out") from exc
+        except socket.gaierror as exc:
+            raise NameResolutionError(conn.host, conn, exc) from exc
+        except OSError as exc:
+            error = exc
+    raise NewConnectionError(conn, f"Failed to establish a new connection: {error}")
 
+
+class _VettedHTTPConnection(HTTPConnection):
     def _new_conn(self) -> socket.socket:
-        addresses = resolve_vetted(self._dns_host, self.port)  # type: ignore[attr-defined]
-        error: OSError | None = None
-        for address in addresses:
-            try:
-                return urllib3_connection.create_connection(
-                    (address, self.port),  # type: ignore[attr-defined]
-                    self.timeout,  # type: ignore[attr-defined]
-                    source_address=self.source_address,  # type: ignore[attr-defined]
-                    socket_options=self.socket_options,  # type: ignore[attr-defined]
-                )
-            except TimeoutError as exc:
-                raise ConnectTimeoutError(self, f"Connection to {address} timed out") from exc
-            except socket.gaierror as exc:
-                raise NameResolutionError(self.host, self, exc) from exc  # type: ignore[attr-defined]
-            except OSError as exc:
-                error = exc
-        raise NewConnectionError(self, f"Failed to establish a new connection: {error}")
+        return _vetted_socket(self)
 
 
-class _VettedHTTPConnection(_VettedConnectionMixin, HTTPConnection):
-    pass
-
-
-class _VettedHTTPSConnection(_VettedConnectionMixin, HTTPSConnection):
-    pass
+class _VettedHTTPSConnection(HTTPSConnection):
+    def _new_conn(self) -> socket.socket:
+        return _vetted_socket(self)
 
 
 class _VettedHTTPPool(HTTPConnectionPool):
@@ -221,7 +221,8 @@ def request(
     max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> Response:
     """Call `url` under the address policy. Redirects are followed for GET only, each hop re-checked."""
-    timeout = timeout or getattr(settings, "OUTBOUND_HTTP_TIMEOUT_SECONDS", DEFAULT_TIMEOUT_SECONDS)
+    if timeout is None:
+        timeout = float(getattr(settings, "OUTBOUND_HTTP_TIMEOUT_SECONDS", DEFAULT_TIMEOUT_SECONDS))
     deadline = time.monotonic() + timeout
     method = method.upper()
     with _session() as session:

@@ -21,7 +21,7 @@ from apps.identity.models import User
 from apps.identity.services.accounts import require_recent_auth
 from apps.identity.services.users import user_create
 from apps.identity.sso.catalog import ProviderType, provider_type
-from apps.identity.sso.discovery import DiscoveryFailed, RegistrationFailed, discover, register_client
+from apps.identity.sso.discovery import DiscoveryFailed, RegistrationFailed, discover, register_client, same_issuer
 from apps.identity.sso.models import FederatedIdentity, IdentityProvider
 from apps.identity.sso.models.identity_providers import default_scopes
 from apps.org.access import Principal, require
@@ -167,7 +167,11 @@ def idp_update(*, principal: Principal, idp: IdentityProvider, **changes: Any) -
     if "name" in changes:
         idp.name = _name(idp.organization_id, changes["name"], exclude=idp.pk)
     if "issuer" in changes:
-        idp.issuer = _url(changes["issuer"], f"{OIDC}.issuer")
+        issuer = _url(changes["issuer"], f"{OIDC}.issuer")
+        if not same_issuer(issuer, idp.issuer):
+            # A `sub` is unique only within its issuer: links made at the old one must not match the new one.
+            idp.identities.all().delete()
+        idp.issuer = issuer
     if "client_id" in changes:
         idp.client_id = _required(changes["client_id"], f"{OIDC}.clientId", "The client ID")
     if "client_secret" in changes:

@@ -5,7 +5,7 @@ from html.parser import HTMLParser
 import pytest
 from django.test import Client
 
-from apps.identity.sso.models import IdentityProvider
+from apps.identity.sso.models import FederatedIdentity, IdentityProvider
 from tests.conftest import PASSWORD
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -156,3 +156,14 @@ def test_the_linked_sign_ins_page_offers_the_organizations_providers(as_alice, a
     idp = make_idp(acme)
     page = as_alice.get("/identity/sso/linked/").content.decode()
     assert f'action="/sso/{idp.pk}/start"' in page and "Link Company SSO" in page
+
+
+def test_a_linked_sign_in_can_be_unlinked_by_its_owner_only(as_alice, acme, alice, bob, make_idp):
+    idp = make_idp(acme)
+    identity = FederatedIdentity.objects.create(identity_provider=idp, subject="alice-sub", user=alice)
+    as_bob = console_as("bob@acme.test")
+    assert as_bob.post(f"/identity/sso/linked/{identity.pk}/unlink").status_code == 404
+    page = as_alice.get("/identity/sso/linked/").content.decode()
+    assert "Unlink" in page and "Link Company SSO" not in page
+    assert as_alice.post(f"/identity/sso/linked/{identity.pk}/unlink")["Location"] == "/identity/sso/linked/"
+    assert not FederatedIdentity.objects.exists()

@@ -199,3 +199,17 @@ def test_the_login_page_offers_the_enabled_providers_of_the_organization(acme, g
     make_idp(globex, provider_b, name="Globex SSO")
     buttons = login_providers(org_slug=acme.slug)
     assert [(b.name, b.login_url) for b in buttons] == [("Acme SSO", f"/sso/{shown.pk}/start")]
+
+
+def test_changing_the_issuer_forgets_the_links_made_at_the_old_one(api, acme, alice, provider_a, provider_b, make_idp):
+    idp = make_idp(acme)
+    FederatedIdentity.objects.create(identity_provider=idp, subject="alice-at-a", user=alice)
+    assert (
+        api.patch(f"/auth/idps/{idp.pk}", {"configWrite": {"oidc": {"issuer": provider_a.issuer + "/"}}}).status_code
+        == 200
+    )
+    assert FederatedIdentity.objects.filter(identity_provider=idp).exists()  # the same issuer, spelled differently
+    assert (
+        api.patch(f"/auth/idps/{idp.pk}", {"configWrite": {"oidc": {"issuer": provider_b.issuer}}}).status_code == 200
+    )
+    assert not FederatedIdentity.objects.filter(identity_provider=idp).exists()
