@@ -11,6 +11,12 @@ from apps.core.errors import Forbidden, NotFound
 from apps.org.access import Principal
 
 
+class ConsoleRequest(HttpRequest):
+    """The request a `console_view` receives."""
+
+    principal: Principal
+
+
 def console_principal(request: HttpRequest) -> Principal:
     return Principal(
         user=request.user,

@@ -9,13 +9,15 @@ def diagnostics_start(*, principal: Principal) -> Operation:
     from apps.core.tasks import run_diagnostics
 
     require(principal, "CanManageOrganization")
+    org = principal.org
+    assert org is not None  # require() refuses principals outside an organization
     with transaction.atomic():
         op = operation_create(
-            organization_id=principal.org.pk,
+            organization_id=org.pk,
             operation="diagnostics",
             member_id=principal.member.pk if principal.member else "",
             resource_type="organization",
-            resource_id=principal.org.pk,
+            resource_id=org.pk,
         )
         transaction.on_commit(lambda: run_diagnostics.delay(op.pk))
     return op

@@ -4,8 +4,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from apps.core.api.operations import operation_get
-from apps.core.console import console_view
-from apps.core.errors import ApplicationError, NotFound
+from apps.core.console import ConsoleRequest, console_view
+from apps.core.errors import ApplicationError
 from apps.core.health import run_checks
 from apps.core.htmx import is_partial
 from apps.core.operations import Operation
@@ -29,7 +29,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 @console_view
 @require_GET
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: ConsoleRequest) -> HttpResponse:
     principal = request.principal
     context: dict = {"operation": None}
     if principal.org is not None:
@@ -46,7 +46,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @console_view
 @require_GET
-def section(request: HttpRequest, key: str) -> HttpResponse:
+def section(request: ConsoleRequest, key: str) -> HttpResponse:
     if key not in SECTIONS:
         raise Http404
     label, heading, text = SECTIONS[key]
@@ -57,7 +57,7 @@ def section(request: HttpRequest, key: str) -> HttpResponse:
 
 @console_view
 @require_POST
-def diagnostics(request: HttpRequest) -> HttpResponse:
+def diagnostics(request: ConsoleRequest) -> HttpResponse:
     try:
         operation = diagnostics_start(principal=request.principal)
     except ApplicationError as exc:
@@ -71,9 +71,6 @@ def diagnostics(request: HttpRequest) -> HttpResponse:
 
 @console_view
 @require_GET
-def operation_progress(request: HttpRequest, operation_id: str) -> HttpResponse:
-    try:
-        operation = operation_get(principal=request.principal, operation_id=operation_id)
-    except NotFound as exc:
-        raise Http404 from exc
+def operation_progress(request: ConsoleRequest, operation_id: str) -> HttpResponse:
+    operation = operation_get(principal=request.principal, operation_id=operation_id)
     return render(request, "components/operation_progress.html", {"operation": operation})

@@ -28,7 +28,7 @@ def parse_limit(params: Mapping[str, str]) -> int:
 
 def _parse_int(params: Mapping[str, str], name: str, default: int, *, minimum: int, maximum: int | None = None) -> int:
     raw = params.get(name)
-    if raw in (None, ""):
+    if not raw:
         return default
     try:
         value = int(raw)
@@ -41,13 +41,13 @@ def _parse_int(params: Mapping[str, str], name: str, default: int, *, minimum: i
 
 
 def _ordering(queryset: QuerySet) -> list[str]:
-    ordering = list(queryset.query.order_by) or (list(queryset.model._meta.ordering) if queryset.ordered else [])
+    ordering = [str(f) for f in queryset.query.order_by or (queryset.model._meta.ordering if queryset.ordered else [])]
     if not ordering:
         raise TypeError(f"keyset pagination needs an ordered queryset ({queryset.model.__name__})")
     if not any(f.lstrip("-") in ("id", "pk") for f in ordering):
         # A unique tiebreaker makes every boundary exact.
         ordering.append("-id" if ordering[-1].startswith("-") else "id")
-    return [str(f) for f in ordering]
+    return ordering
 
 
 def _value(obj: Any, path: str) -> Any:
