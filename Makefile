@@ -43,6 +43,7 @@ test: install-dev chromium oidc-provider ## Migrations check, lint, and the whol
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy apps/core
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: install-dev ## ruff and mypy
