@@ -393,7 +393,7 @@ def sso_user_resolve(
             if User.objects.filter(email=email).exists():
                 raise SsoDenied(
                     "An account with this email exists but is not linked to this identity provider. Sign in with "
-                    "your password, then link the provider under Identity → Single sign-on.",
+                    "your password, then link the provider under Identity → Single sign-on → Linked sign-ins.",
                     code="sso_link_required",
                 )
             # Rolled back with the whole sign-in when _join below refuses the membership.
