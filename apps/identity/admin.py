@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from apps.identity.models import ApiKey, Login, ServiceAccount, User
+from apps.identity.models import ApiKey, AuthCounter, Login, ServiceAccount, TotpDevice, TrustedDevice, User, UserEmail
 
 
 @admin.register(User)
@@ -41,3 +41,33 @@ class ServiceAccountAdmin(admin.ModelAdmin):
 class ApiKeyAdmin(admin.ModelAdmin):
     list_display = ["prefix", "service_account", "expires_at", "last_used_at", "revoked_at"]
     exclude = ["key_hash"]
+
+
+@admin.register(UserEmail)
+class UserEmailAdmin(admin.ModelAdmin):
+    list_display = ["email", "user", "verified_at"]
+    search_fields = ["email", "user__email"]
+
+
+@admin.register(TotpDevice)
+class TotpDeviceAdmin(admin.ModelAdmin):
+    """Shows whether a user has an authenticator; the seed never leaves the database."""
+
+    list_display = ["user", "confirmed_at", "created_at"]
+    exclude = ["secret", "last_used_step"]
+    readonly_fields = ["user", "confirmed_at"]
+
+
+@admin.register(TrustedDevice)
+class TrustedDeviceAdmin(admin.ModelAdmin):
+    list_display = ["user", "remote_ip", "expires_at", "revoked_at"]
+    exclude = ["token_hash"]
+    readonly_fields = ["user", "device_id", "remote_ip", "user_agent", "expires_at"]
+
+
+@admin.register(AuthCounter)
+class AuthCounterAdmin(admin.ModelAdmin):
+    """Lockouts and rate-limit windows; deleting a row unlocks."""
+
+    list_display = ["key", "count", "window_ends_at", "locked_until"]
+    search_fields = ["key"]

@@ -14,6 +14,7 @@ from apps.identity.services.mfa import mfa_reset
 from apps.identity.services.users import password_reset_link, password_reset_temporary, user_create, user_update
 from apps.org.access import Principal, require
 from apps.org.models import Member
+from apps.org.permissions import SYSTEM_ORG_ROLES
 from apps.org.services.organizations import member_add
 
 
@@ -32,7 +33,12 @@ def org_user_create(*, principal: Principal, email: str, given_name: str, family
     user = user_create(
         email=email, password=None, given_name=given_name, family_name=family_name, display_name=display_name
     )
-    member_add(org=principal.org, user=user, role_keys=[principal.org.default_org_role.key])
+    default = principal.org.default_org_role
+    member_add(
+        org=principal.org,
+        user=user,
+        role_keys=[default.key if default and default.key in SYSTEM_ORG_ROLES else "member"],
+    )
     emails.send_password_reset(user=user, link=password_reset_link(user), welcome=True)
     return user
 

@@ -1,7 +1,10 @@
 """Service accounts of an organization and their API keys (shown once, stored as SHA-256)."""
 
 import secrets
+from collections.abc import Callable
 from datetime import datetime
+from functools import wraps
+from typing import ParamSpec, TypeVar
 
 from django.db import IntegrityError, transaction
 
@@ -13,10 +16,15 @@ from apps.identity.services.logins import API_KEY_PREFIX, hash_secret
 from apps.org.access import Principal, require
 
 PREFIX_LENGTH = 12
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
-def _unique_username(fn):
-    def wrapper(*args, **kwargs):
+def _unique_username(fn: Callable[P, R]) -> Callable[P, R]:
+    """Two concurrent creations of one username: the database constraint decides, the loser gets a 409."""
+
+    @wraps(fn)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             with transaction.atomic():
                 return fn(*args, **kwargs)
