@@ -26,7 +26,8 @@ from apps.identity.sso.models import FederatedIdentity, IdentityProvider
 from apps.identity.sso.models.identity_providers import default_scopes
 from apps.org.access import Principal, require
 from apps.org.models import AccountType, Invitation, Member
-from apps.org.services.organizations import member_add
+from apps.org.services.invitations import invitation_join, membership_create
+from apps.org.services.organizations import system_roles_ensure
 
 MANAGE = "CanManageIdentityProviders"
 OIDC = "configWrite.oidc"
@@ -355,15 +356,11 @@ def _join(idp: IdentityProvider, user: User, email: str) -> None:
             f"{email or 'This account'} is not a member of {org.name}. Ask an administrator for an invitation.",
             code="sso_not_invited",
         )
-    role_key = (
-        invitation.organization_role.key
-        if invitation
-        else (org.default_org_role.key if org.default_org_role else "member")
-    )
-    member = member_add(org=org, user=user, role_keys=[role_key])
-    Member.objects.filter(pk=member.pk).update(account_type=AccountType.FEDERATED)
     if invitation is not None:
-        Invitation.objects.filter(pk=invitation.pk).update(accepted_at=timezone.now(), accepted_member=member)
+        invitation_join(invitation=invitation, user=user, account_type=AccountType.FEDERATED)
+    else:
+        role = org.default_org_role or system_roles_ensure(org=org)["member"]
+        membership_create(org=org, user=user, role=role, account_type=AccountType.FEDERATED)
 
 
 @transaction.atomic

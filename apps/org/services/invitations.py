@@ -12,7 +12,17 @@ from apps.identity.models import User
 from apps.identity.services.logins import hash_secret
 from apps.identity.services.users import user_create
 from apps.org.access import Principal, require
-from apps.org.models import Invitation, Member, MemberRole, Role, Team, TeamMember, TeamMemberRole, TeamRole
+from apps.org.models import (
+    Invitation,
+    Member,
+    MemberRole,
+    Organization,
+    Role,
+    Team,
+    TeamMember,
+    TeamMemberRole,
+    TeamRole,
+)
 
 
 def invite_url(token: str) -> str:
@@ -134,30 +144,56 @@ def invitation_accept(*, token: str, user: User | None = None, new_user: dict[st
         )
     elif user.email.lower() != invitation.email:
         raise Conflict("This invitation is for another email address.", code="invitation_email_mismatch")
+    return invitation_join(invitation=invitation, user=user)
+
+
+def invitation_join(*, invitation: Invitation, user: User, account_type: str | None = None) -> Member:
+    """Make `user` the member an accepted invitation describes (role, teams) and close the invitation.
+
+    Shared by the invitation link and by SSO's just-in-time membership. Call inside a transaction.
+    """
     org = invitation.organization
     if Member.objects.filter(organization=org, user=user).exists():
         raise Conflict("You are already a member of this organization.", code="already_member")
-    member = Member.objects.create(
-        organization=org,
+    member = membership_create(
+        org=org,
         user=user,
-        name=invitation.name or user.name,
-        email=user.email,
-        account_type=invitation.account_type,
+        role=invitation.organization_role,
+        account_type=account_type or invitation.account_type,
+        team_assignments=invitation.team_assignments,
+        name=invitation.name,
+    )
+    Member.objects.filter(pk=member.pk).update(
         invited_by_member_id=invitation.invited_by_member_id or "",
         invite_expires_at=invitation.expires_at,
         invite_accepted_at=timezone.now(),
     )
-    MemberRole.objects.create(member=member, role=invitation.organization_role)
-    _join_teams(member, invitation)
     invitation.accepted_at = timezone.now()
     invitation.accepted_member = member
     invitation.save(update_fields=["accepted_at", "accepted_member", "updated_at"])
     return member
 
 
-def _join_teams(member: Member, invitation: Invitation) -> None:
-    org = invitation.organization
-    wanted = {a["teamId"]: a.get("roleId") for a in invitation.team_assignments}
+def membership_create(
+    *,
+    org: Organization,
+    user: User,
+    role: Role,
+    account_type: str = "managed",
+    team_assignments: list[dict[str, str]] | None = None,
+    name: str = "",
+) -> Member:
+    """A new member with one org role, the given team assignments and the organization's default team."""
+    member = Member.objects.create(
+        organization=org, user=user, name=name or user.name, email=user.email, account_type=account_type
+    )
+    MemberRole.objects.create(member=member, role=role)
+    _join_teams(member, org, team_assignments or [])
+    return member
+
+
+def _join_teams(member: Member, org: Organization, assignments: list[dict[str, str]]) -> None:
+    wanted = {a["teamId"]: a.get("roleId") for a in assignments}
     automatic = set()
     if org.default_team_id and org.default_team_id not in wanted:
         wanted[org.default_team_id] = None

@@ -12,6 +12,7 @@ from apps.identity.sso.selectors import login_providers
 from apps.org.access import Principal
 from apps.org.models import AccountType, Invitation, Member
 from apps.org.services.invitations import invitation_create
+from apps.org.services.teams import team_create
 from tests.conftest import PASSWORD
 
 
@@ -41,17 +42,22 @@ def flash(response) -> list[str]:
     return [m.message for m in get_messages(response.wsgi_request)]
 
 
-def invite(org, inviter, email: str) -> Invitation:
+def invite(org, inviter, email: str, teams=()) -> Invitation:
     member = Member.objects.get(organization=org, user=inviter)
     invitation, _token = invitation_create(
-        principal=Principal(user=inviter, org=org, member=member), email=email, send_email=False
+        principal=Principal(user=inviter, org=org, member=member),
+        email=email,
+        send_email=False,
+        team_assignments=[{"teamId": t.pk} for t in teams],
     )
     return invitation
 
 
 def test_an_invited_person_signs_in_and_lands_in_a_console_session(client, acme, alice, provider_a, make_idp):
     idp = make_idp(acme)
-    invitation = invite(acme, alice, "dana@example.test")
+    owner = Principal(user=alice, org=acme, member=Member.objects.get(organization=acme, user=alice))
+    team = team_create(principal=owner, name="Data")
+    invitation = invite(acme, alice, "dana@example.test", teams=[team])
     authorize = start(client, idp, "?next=/workloads/")
     params = parse_qs(urlsplit(authorize).query)
     assert authorize.startswith(f"{provider_a.issuer}/auth?")
@@ -71,6 +77,7 @@ def test_an_invited_person_signs_in_and_lands_in_a_console_session(client, acme,
     assert list(member.roles.values_list("key", flat=True)) == ["member"]
     invitation.refresh_from_db()
     assert invitation.accepted_member == member and invitation.accepted_at is not None
+    assert list(member.team_memberships.values_list("team", flat=True)) == [team.pk]  # the invitation's teams
     page = client.get("/")
     assert page.status_code == 200 and b"Acme Corp" in page.content
 
