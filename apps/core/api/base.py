@@ -11,8 +11,9 @@ from rest_framework.request import Request
 from rest_framework.views import APIView
 
 from apps.core.actor import set_actor_id
-from apps.core.errors import InvalidInput, NotFound
-from apps.identity.models import ServiceAccount
+from apps.core.errors import InvalidInput, NotFound, Unauthenticated
+from apps.identity.models import Login, ServiceAccount
+from apps.identity.services.logins import login_within_org_limits
 from apps.org.access import Principal
 from apps.org.models import Member, Organization
 
@@ -76,5 +77,9 @@ def resolve_organization(principal: Principal, request: Request) -> Organization
         member = found[0] if found else None
     if member is None:
         raise NotFound("Organization not found.", code="organization_not_found")
+    if isinstance(principal.credential, Login) and not login_within_org_limits(
+        principal.credential, member.organization
+    ):
+        raise Unauthenticated("Your login ended under the organization's login policy.", code="login_expired")
     principal.member = member
     return member.organization

@@ -3,6 +3,7 @@
 import hashlib
 import secrets
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -56,10 +57,24 @@ def login_touch(login: Login) -> Login | None:
     now = clock.now()
     if not login_is_active(login, now):
         return None
+    # Kept for the organization's own idle limit, which is checked once the organization is known.
+    login.previous_used_at = login.last_used_at  # type: ignore[attr-defined]
     if now - login.last_used_at > TOUCH_INTERVAL:
         Login.objects.filter(pk=login.pk).update(last_used_at=now)
         login.last_used_at = now
     return login
+
+
+def login_within_org_limits(login: Login, org: Any) -> bool:
+    """An organization may end logins sooner than the platform does (settings.auth.loginIdleTimeoutSeconds,
+    settings.auth.loginMaxDurationSeconds); it can never extend them."""
+    auth = org.settings.get("auth", {})
+    idle, longest = auth.get("loginIdleTimeoutSeconds"), auth.get("loginMaxDurationSeconds")
+    now = clock.now()
+    last_used = getattr(login, "previous_used_at", login.last_used_at)
+    if idle and now - last_used >= timedelta(seconds=int(idle)):
+        return False
+    return not (longest and now - login.auth_time >= timedelta(seconds=int(longest)))
 
 
 @transaction.atomic
