@@ -11,7 +11,7 @@ from apps.infra.providers.local import SailStartError, sail_health, sail_start, 
 from apps.infra.providers.local.config import config_hash, merged_config
 from apps.infra.providers.local.host import ProcessRef, boot_id, hostname
 from apps.infra.providers.local.process import PROCESS_ID_VAR, spawn_sail
-from apps.infra.providers.local.sessions import session_url
+from apps.infra.providers.local.sessions import connect, session_url
 
 pytestmark = [pytest.mark.django_db, pytest.mark.integration]
 
@@ -23,12 +23,6 @@ LAKE = {
         "default_database": ["analytics"],
     }
 }
-
-
-def _spark(url: str):
-    from pyspark.sql import SparkSession
-
-    return SparkSession.builder.remote(url).create()
 
 
 def test_it_starts_a_configured_server_on_loopback_and_records_the_process(sail_data_dir):
@@ -47,7 +41,7 @@ def test_it_starts_a_configured_server_on_loopback_and_records_the_process(sail_
         assert process.environ()[PROCESS_ID_VAR] == row.id
         assert os.getsid(row.pid) == row.pid != os.getsid(0)  # a session of its own
 
-        spark = _spark(server.remote)
+        spark = connect(server.remote)
         assert spark.sql("SELECT current_catalog() AS c, current_database() AS d").toArrow().to_pylist() == [
             {"c": "lake", "d": "analytics"}
         ]
@@ -63,7 +57,7 @@ def test_it_starts_a_configured_server_on_loopback_and_records_the_process(sail_
 def test_it_reads_health_and_resource_use_from_the_os():
     server = sail_start(purpose="test: health")
     try:
-        spark = _spark(session_url(host=server.host, port=server.port))
+        spark = connect(session_url(host=server.host, port=server.port))
         busy = threading.Thread(target=lambda: _swallow(lambda: spark.sql(LONG_QUERY).toArrow()), daemon=True)
         busy.start()
         time.sleep(0.5)
@@ -84,7 +78,7 @@ def test_a_busy_server_is_killed_after_the_grace_period_unless_its_sessions_are_
     urls = {}
     for server in (stubborn, polite):
         urls[server.process_id] = session_url(host=server.host, port=server.port)
-        spark = _spark(urls[server.process_id])
+        spark = connect(urls[server.process_id])
         threading.Thread(target=lambda s=spark: _swallow(lambda: s.sql(LONG_QUERY).toArrow()), daemon=True).start()
     time.sleep(1)
 

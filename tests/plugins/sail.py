@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from apps.infra.providers.local.health import NotServing, wait_until_serving
+from apps.infra.providers.local.layout import prepare_sail_work_dir
 from apps.infra.providers.local.process import (
     LABEL_VAR,
     free_port,
@@ -67,6 +68,7 @@ def sail_server(sail_data_dir: Path) -> Iterator[SessionSail]:
     """
     work_dir = sail_data_dir / "session-sail"
     log_path = work_dir / "sail.log"
+    prepare_sail_work_dir(work_dir)
     port = free_port("127.0.0.1")
     ref = spawn_sail(
         process_id=f"session{uuid.uuid4().hex[:8]}",

@@ -37,3 +37,13 @@ def safe_name(name: str) -> str:
     if not _NAME.match(name):
         raise ValueError(f"Not a valid id for a directory name: {name!r}")
     return name
+
+
+def prepare_sail_work_dir(work_dir: Path) -> None:
+    """Sail puts managed tables under `spark-warehouse` in its working directory: point that at the warehouse."""
+    work_dir.mkdir(parents=True, exist_ok=True)
+    warehouse = warehouse_dir()
+    warehouse.mkdir(parents=True, exist_ok=True)
+    link = work_dir / "spark-warehouse"
+    if not link.exists():
+        link.symlink_to(warehouse, target_is_directory=True)

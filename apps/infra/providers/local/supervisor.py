@@ -92,7 +92,7 @@ def sail_start(
     )
     work_dir = work_dir or layout.sail_dir() / layout.safe_name(record.id)
     log_path = log_path or work_dir / "sail.log"
-    _prepare_work_dir(work_dir)
+    layout.prepare_sail_work_dir(work_dir)
     SailProcess.objects.filter(pk=record.pk).update(work_dir=str(work_dir), log_path=str(log_path))
 
     for attempt in range(_PORT_ATTEMPTS):
@@ -126,16 +126,6 @@ def sail_start(
         )
         return SailServer(process_id=record.id, host=LOOPBACK, port=port, ref=ref)
     raise AssertionError("unreachable")
-
-
-def _prepare_work_dir(work_dir: Path) -> None:
-    # Sail puts managed tables under `spark-warehouse` in its working directory: point that at the shared warehouse.
-    work_dir.mkdir(parents=True, exist_ok=True)
-    warehouse = layout.warehouse_dir()
-    warehouse.mkdir(parents=True, exist_ok=True)
-    link = work_dir / "spark-warehouse"
-    if not link.exists():
-        link.symlink_to(warehouse, target_is_directory=True)
 
 
 def sail_stop(
