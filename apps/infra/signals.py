@@ -3,6 +3,7 @@
 import logging
 
 from celery.signals import worker_ready
+from django.db import connections
 from django.dispatch import Signal
 
 logger = logging.getLogger(__name__)
@@ -22,5 +23,7 @@ def reap_on_worker_start(**kwargs) -> None:
     except Exception:  # a worker that cannot reap should still serve tasks; the periodic task retries
         logger.exception("reaping Sail processes on worker start failed")
         return
+    finally:
+        connections.close_all()  # pool processes forked later must not inherit this connection
     if report.lost or report.strays_stopped:
         logger.warning("reaped %d Sail process rows, stopped %d strays", len(report.lost), len(report.strays_stopped))

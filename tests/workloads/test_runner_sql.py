@@ -7,11 +7,13 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
+from apps.infra.providers.local.process import free_port
 from apps.workloads.runner import (
     FileRunReporter,
     MemoryRunReporter,
     RunPaths,
     RunStatus,
+    SailTarget,
     execute_run,
     read_events,
 )
@@ -164,3 +166,15 @@ def test_a_run_cancelled_before_it_starts_never_runs(target, run_id):
 
     assert reporter.statuses == [RunStatus.STARTING, RunStatus.CANCELLED]
     assert result.runner_started_at is None
+
+
+def test_an_unreachable_server_fails_the_run_saying_so(run_id):
+    nobody = SailTarget(host="127.0.0.1", port=free_port("127.0.0.1"))
+    began = time.monotonic()
+
+    result = execute_run(run_id=run_id, config=_sql("SELECT 1"), reporter=MemoryRunReporter(), target=nobody)
+
+    assert result.status == RunStatus.FAILED
+    assert result.status_message.startswith("The Sail server could not be reached: ")
+    assert "Connection refused" in result.status_message
+    assert time.monotonic() - began < 10  # the client's default retries would wait out ten minutes

@@ -196,7 +196,11 @@ class _Run:
         )
 
     def _finish(self, result: RunResult) -> RunResult:
-        kept = self._clean_up(result.status)
+        try:
+            kept = self._clean_up(result.status)
+        except Exception:  # the run's outcome stands; what was not removed is in the log (and the reaper's hands)
+            self.log.write("cleanup failed:\n" + traceback.format_exc())
+            kept = None
         output = str(self.paths.output) if self.paths.has_output() else None
         final = dataclasses.replace(result, output_path=output, sail_process_id=kept)
         self.log.write(f"{final.status}: {final.status_message}".rstrip(": "))

@@ -1,6 +1,7 @@
 """A SQL job: its statements, in order, in one Spark Connect session of its own, on a worker thread."""
 
 import contextlib
+import re
 import threading
 
 from apps.infra.providers.local.sessions import connect
@@ -61,7 +62,7 @@ class SqlExecution:
             self._outcome = Outcome(succeeded=True, row_count=rows)
         except Exception as exc:
             self.log.write(f"statement failed: {type(exc).__name__}: {exc}")
-            self._outcome = Outcome(succeeded=False, error=str(exc) or type(exc).__name__)
+            self._outcome = Outcome(succeeded=False, error=error_text(exc))
 
     def _write_result(self, frame) -> int:
         from pyspark.sql.pandas.types import to_arrow_schema
@@ -85,3 +86,15 @@ class SqlExecution:
 def _quietly_stop(spark) -> None:
     with contextlib.suppress(Exception):  # the session is being abandoned either way
         spark.stop()
+
+
+_GRPC_DETAILS = re.compile(r'details = "(.*)"')
+
+
+def error_text(exc: BaseException) -> str:
+    """The engine's message; for a transport failure, a first line that says so instead of a gRPC repr."""
+    text = str(exc) or type(exc).__name__
+    details = _GRPC_DETAILS.search(text)
+    if text.startswith("<") and details:
+        return f"The Sail server could not be reached: {details.group(1)}\n{text}"
+    return text

@@ -79,12 +79,16 @@ def resource_use(ref: ProcessRef, *, interval: float = 0.2) -> ResourceUse | Non
         for each in processes:
             each.cpu_percent(None)  # the first reading only starts the interval
         time.sleep(interval)
-        cpu = rss = threads = 0
-        for each in processes:
-            with each.oneshot():
-                cpu += each.cpu_percent(None)
-                rss += each.memory_info().rss
-                threads += each.num_threads()
-        return ResourceUse(pid=ref.pid, cpu_percent=cpu, rss_bytes=rss, threads=threads, status=process.status())
+        cpu, rss, threads = process.cpu_percent(None), process.memory_info().rss, process.num_threads()
+        status = process.status()
     except psutil.NoSuchProcess:
         return None
+    for child in processes[1:]:
+        try:
+            with child.oneshot():
+                cpu += child.cpu_percent(None)
+                rss += child.memory_info().rss
+                threads += child.num_threads()
+        except psutil.NoSuchProcess:
+            continue  # a child that ended during the interval
+    return ResourceUse(pid=ref.pid, cpu_percent=cpu, rss_bytes=rss, threads=threads, status=status)
