@@ -26,6 +26,10 @@ class SailStartError(RuntimeError):
     pass
 
 
+class SailStopError(RuntimeError):
+    pass
+
+
 @dataclass(frozen=True)
 class SailServer:
     process_id: str
@@ -97,15 +101,19 @@ def sail_start(
 
     for attempt in range(_PORT_ATTEMPTS):
         port = free_port(LOOPBACK)
-        ref = spawn_sail(
-            process_id=record.id,
-            namespace=namespace(),
-            sail_env=sail_environment(full_config),
-            host=LOOPBACK,
-            port=port,
-            work_dir=work_dir,
-            log_path=log_path,
-        )
+        try:
+            ref = spawn_sail(
+                process_id=record.id,
+                namespace=namespace(),
+                sail_env=sail_environment(full_config),
+                host=LOOPBACK,
+                port=port,
+                work_dir=work_dir,
+                log_path=log_path,
+            )
+        except Exception as exc:
+            _finish(record.pk, SailProcessStatus.FAILED, f"Sail server did not start: {exc}")
+            raise SailStartError(f"Sail server did not start: {exc}") from exc
         SailProcess.objects.filter(pk=record.pk).update(
             pid=ref.pid, process_created_at=ref.created_at, port=port, started_at=timezone.now()
         )
@@ -136,7 +144,7 @@ def sail_stop(
     if not record.is_live:
         return record
     if record.hostname != hostname():
-        raise SailStartError(f"Sail process {process_id} runs on {record.hostname}, not on this host")
+        raise SailStopError(f"Sail process {process_id} runs on {record.hostname}, not on this host")
     SailProcess.objects.filter(pk=process_id, status__in=LIVE_STATUSES).update(status=SailProcessStatus.STOPPING)
     for url in interrupt:
         interrupt_session(url)
