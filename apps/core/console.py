@@ -1,6 +1,6 @@
 """Helpers shared by console views: the acting principal, built the same way the API builds it."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
@@ -43,10 +43,11 @@ def console_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespons
     return wrapper
 
 
-def add_service_error(form, exc, field_map: dict[str, str] | None = None) -> None:
+def add_service_error(form, exc, field_map: dict[str, str] | None = None, *, top_codes: Collection[str] = ()) -> None:
     """Show a service's ApplicationError on a console form: field errors on their fields, the rest on top.
 
-    `field_map` maps the service's wire field names (`roleIds`) to form field names (`roles`).
+    `field_map` maps the service's wire field names (`roleIds`) to form field names (`roles`); errors of
+    a code in `top_codes` also show on top (a lockout says more than its field does).
     """
     field_map = field_map or {}
     placed = False
@@ -55,7 +56,7 @@ def add_service_error(form, exc, field_map: dict[str, str] | None = None) -> Non
         if name in form.fields:
             form.add_error(name, message)
             placed = True
-    if not placed:
+    if not placed or exc.code in top_codes:
         form.add_error(None, exc.message)
 
 

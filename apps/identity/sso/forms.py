@@ -1,5 +1,6 @@
 from django import forms
 
+from apps.core.console import add_service_error
 from apps.core.errors import ApplicationError
 
 WIRE_TO_FIELD = {
@@ -70,12 +71,7 @@ class AutoSetupForm(forms.Form):
 
 
 def add_service_errors(form: forms.Form, exc: ApplicationError) -> None:
-    """Show a service's error on the fields it names (wire paths), else on the form."""
-    placed = False
-    for wire, message in exc.field_errors.items():
-        name = WIRE_TO_FIELD.get(wire)
-        if name in form.fields:
-            form.add_error(name, message)
-            placed = True
-    if not placed or exc.code in ("address_not_allowed", "reauth_required", "registration_failed"):
-        form.add_error(None, exc.message)
+    """A service's error on an SSO form (wire names mapped by WIRE_TO_FIELD)."""
+    add_service_error(
+        form, exc, WIRE_TO_FIELD, top_codes=("address_not_allowed", "reauth_required", "registration_failed")
+    )

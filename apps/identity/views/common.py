@@ -3,6 +3,7 @@
 from django import forms
 from django.http import HttpRequest
 
+from apps.core.console import add_service_error
 from apps.core.errors import ApplicationError
 from apps.identity.services.authentication import Client
 
@@ -23,15 +24,8 @@ FORM_FIELDS = {
 
 
 def form_error(form: forms.Form, exc: ApplicationError) -> None:
-    """Show a service's error on the form: on its fields when it names them, else at the top."""
-    placed = False
-    for wire, message in exc.field_errors.items():
-        name = FORM_FIELDS.get(wire)
-        if name in form.fields:
-            form.add_error(name, message)
-            placed = True
-    if not placed or exc.code in ("too_many_attempts", "invalid_credentials", "invalid_code"):
-        form.add_error(None, exc.message)
+    """A service's error on an identity form (wire names mapped by FORM_FIELDS)."""
+    add_service_error(form, exc, FORM_FIELDS, top_codes=("too_many_attempts", "invalid_credentials", "invalid_code"))
 
 
 def client_of(request: HttpRequest) -> Client:
