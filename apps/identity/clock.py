@@ -1,10 +1,40 @@
 """The identity domain's clock. Services call `clock.now()` (through the module, never a copied name),
-so tests can move time forward — a 15-minute lockout, a 10-minute code — without sleeping."""
+so lockouts, code lifetimes and login limits can be tested by moving time rather than sleeping."""
 
-from datetime import datetime
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timedelta
 
 from django.utils import timezone
 
 
+class FrozenClock:
+    """Time that stands still until moved by hand."""
+
+    def __init__(self, at: datetime) -> None:
+        self.current = at
+
+    def now(self) -> datetime:
+        return self.current
+
+    def advance(self, **delta: float) -> None:
+        self.current += timedelta(**delta)
+
+
+# A module-level override (not a context variable) so threads such as a live test server see it too.
+_frozen: FrozenClock | None = None
+
+
 def now() -> datetime:
-    return timezone.now()
+    return _frozen.now() if _frozen is not None else timezone.now()
+
+
+@contextmanager
+def frozen(at: datetime | None = None) -> Iterator[FrozenClock]:
+    """Freeze the identity clock (at `at`, or the current time) for the duration of the block."""
+    global _frozen
+    previous, _frozen = _frozen, FrozenClock(at or timezone.now())
+    try:
+        yield _frozen
+    finally:
+        _frozen = previous

@@ -1,37 +1,24 @@
 import secrets
-from datetime import datetime, timedelta
+from collections.abc import Iterator
 
 import pyotp
 import pytest
-from django.utils import timezone
 
 from apps.identity import clock as identity_clock
+from apps.identity.clock import FrozenClock
 from apps.identity.models import ApiKey, ServiceAccount
 from apps.identity.services.logins import hash_secret
 from tests.conftest import ApiClient
 
 
-class Clock:
-    """The identity domain's clock, frozen at the start of the test and moved by hand."""
-
-    def __init__(self) -> None:
-        self.current = timezone.now()
-
-    def now(self) -> datetime:
-        return self.current
-
-    def advance(self, **delta: float) -> None:
-        self.current += timedelta(**delta)
-
-
 @pytest.fixture
-def clock(monkeypatch) -> Clock:
-    fake = Clock()
-    monkeypatch.setattr(identity_clock, "now", fake.now)
-    return fake
+def clock() -> Iterator[FrozenClock]:
+    """The identity domain's clock, frozen at the start of the test and moved by hand."""
+    with identity_clock.frozen() as frozen:
+        yield frozen
 
 
-def totp_now(secret: str, clock: Clock) -> str:
+def totp_now(secret: str, clock: FrozenClock) -> str:
     return pyotp.TOTP(secret).at(clock.now())
 
 
