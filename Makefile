@@ -44,12 +44,14 @@ test: install-dev chromium oidc-provider ## Migrations check, lint, and the whol
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy apps/core
+	$(BIN)/lint-imports
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-lint: install-dev ## ruff and mypy
+lint: install-dev ## ruff, mypy and the layer contracts
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy apps/core
+	$(BIN)/lint-imports
 
 fmt: install-dev ## Format and autofix
 	$(BIN)/ruff format .

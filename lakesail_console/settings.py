@@ -192,8 +192,8 @@ CELERY_BEAT_SCHEDULE: dict = {
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "apps.core.api.authentication.BearerAuthentication",
-        "apps.core.api.authentication.ConsoleSessionAuthentication",
+        "apps.identity.api.authentication.BearerAuthentication",
+        "apps.identity.api.authentication.ConsoleSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
@@ -215,8 +215,8 @@ SPECTACULAR_SETTINGS: dict[str, Any] = {
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "ENUM_NAME_OVERRIDES": {},
     "AUTHENTICATION_WHITELIST": [
-        "apps.core.api.authentication.BearerAuthentication",
-        "apps.core.api.authentication.ConsoleSessionAuthentication",
+        "apps.identity.api.authentication.BearerAuthentication",
+        "apps.identity.api.authentication.ConsoleSessionAuthentication",
     ],
 }
 

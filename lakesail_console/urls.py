@@ -7,7 +7,6 @@ from apps.core.api.exceptions import api_not_found
 api_v1 = [
     path("", include("apps.identity.api.urls")),
     path("", include("apps.org.api.urls")),
-    path("", include("apps.core.api.urls")),
     path("openapi.json", SpectacularJSONAPIView.as_view(), name="openapi"),
 ]
 

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 
 from apps.core.errors import Forbidden, NotFound
-from apps.org.access import Principal
+from apps.core.principal import Principal
 
 
 class ConsoleRequest(HttpRequest):

@@ -1,5 +1,6 @@
-"""Secrets at rest: Fernet-encrypted text columns, keyed by settings.FIELD_ENCRYPTION_KEY."""
+"""Secrets at rest: Fernet-encrypted text columns, keyed by settings.FIELD_ENCRYPTION_KEY; hashes of bearer secrets."""
 
+import hashlib
 from functools import cache
 from typing import Any
 
@@ -34,3 +35,8 @@ class EncryptedTextField(models.TextField):
 
     def from_db_value(self, value: Any, expression: Any, connection: Any) -> Any:
         return decrypt(value) if value not in (None, "") else value
+
+
+def hash_secret(secret: str) -> str:
+    """How tokens, keys and codes are stored: high-entropy secrets need a fast, unsalted digest, not a password hash."""
+    return hashlib.sha256(secret.encode()).hexdigest()

@@ -4,8 +4,8 @@ import time
 from typing import Any
 
 from django.db import models, transaction
-from django.utils import timezone
 
+from apps.core import clock
 from apps.core.errors import ApplicationError
 from apps.core.ids import new_id
 
@@ -96,7 +96,7 @@ class OperationReporter:
     def start(self, stage: str = "", message: str = "") -> Operation:
         def change(op: Operation) -> None:
             op.status = OperationStatus.RUNNING
-            op.started_at = op.started_at or timezone.now()
+            op.started_at = op.started_at or clock.now()
             op.progress = {**op.progress, "stage": stage, "message": message}
 
         return self._update(change)
@@ -126,7 +126,7 @@ class OperationReporter:
         def change(op: Operation) -> None:
             op.status = OperationStatus.SUCCEEDED
             op.result = result
-            op.completed_at = timezone.now()
+            op.completed_at = clock.now()
             op.progress = {**op.progress, "stage": "completed", "message": message or op.progress.get("message", "")}
 
         return self._update(change)
@@ -135,7 +135,7 @@ class OperationReporter:
         def change(op: Operation) -> None:
             op.status = OperationStatus.FAILED
             op.error = error.as_dict()
-            op.completed_at = timezone.now()
+            op.completed_at = clock.now()
             op.progress = {**op.progress, "stage": "failed", "message": error.message}
 
         return self._update(change)

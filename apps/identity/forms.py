@@ -94,3 +94,11 @@ class ApiKeyForm(forms.Form):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
         help_text="Leave empty for a key that does not expire.",
     )
+
+
+class AcceptInvitationForm(forms.Form):
+    given_name = forms.CharField(max_length=150, required=False, label="Given name")
+    family_name = forms.CharField(max_length=150, required=False, label="Family name")
+    password = forms.CharField(
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}), max_length=256, strip=False
+    )

@@ -5,8 +5,9 @@ from django.http import HttpRequest, HttpResponse
 
 from apps.core.actor import set_actor_id
 from apps.identity.models import Login
-from apps.identity.services.logins import login_touch, login_within_org_limits
+from apps.identity.services.logins import login_touch
 from apps.identity.sessions import SESSION_LOGIN_KEY
+from apps.org.login_limits import login_within_org_limits
 from apps.org.models import Member
 
 

@@ -6,10 +6,11 @@ from datetime import timedelta
 from django.conf import settings
 from django.db.models import QuerySet
 
+from apps.core import clock
 from apps.core.errors import NotFound
-from apps.identity import clock
+from apps.core.principal import Principal
 from apps.identity.models import ApiKey, Login, ServiceAccount, TrustedDevice, User, UserEmail
-from apps.org.access import Principal, require
+from apps.org.access import require
 from apps.org.models import Organization
 
 

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from apps.identity.views import account, admin, auth
+from apps.identity.views import account, admin, auth, invitations
 
 urlpatterns = [
     # Signing in and out (public).
@@ -10,6 +10,7 @@ urlpatterns = [
     path("login/new-password/", auth.login_new_password_page, name="login-new-password"),
     path("logout/", auth.logout_page, name="logout"),
     path("signup/", auth.signup_page, name="signup"),
+    path("invitations/<str:token>/", invitations.invitation_page, name="invitation"),
     path("verify-email/", auth.verify_email_page, name="verify-email"),
     path("forgot-password/", auth.forgot_password_page, name="forgot-password"),
     path("reset-password/", auth.reset_password_page, name="reset-password"),

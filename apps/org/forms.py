@@ -69,11 +69,3 @@ class PolicyForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["principal"].choices = principals
         self.fields["permissions"].choices = [(r.relation, r.relation) for r in CATALOG if not r.system_only]
-
-
-class AcceptInvitationForm(forms.Form):
-    given_name = forms.CharField(max_length=150, required=False, label="Given name")
-    family_name = forms.CharField(max_length=150, required=False, label="Family name")
-    password = forms.CharField(
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}), max_length=256, strip=False
-    )

@@ -1,9 +1,12 @@
 from django.urls import path
 from django.views.generic import RedirectView
 
-from apps.org.views import access, invitations, members, teams
+from apps.org.views import access, dashboard, members, teams
 
 urlpatterns = [
+    path("", dashboard.dashboard, name="dashboard"),
+    path("diagnostics", dashboard.diagnostics, name="diagnostics-start"),
+    path("operations/<str:operation_id>/progress", dashboard.operation_progress, name="operation-progress"),
     path("org/", RedirectView.as_view(pattern_name="org-members"), name="org"),
     path("org/members/", members.member_list, name="org-members"),
     path("org/members/invite", members.member_invite, name="org-invite"),
@@ -25,5 +28,5 @@ urlpatterns = [
     path("org/roles/", access.role_matrix, name="org-roles"),
     path("org/policies/", access.policy_list, name="org-policies"),
     path("org/policies/<str:principal_id>/delete", access.policy_delete, name="org-policy-delete"),
-    path("invitations/<str:token>/", invitations.invitation_page, name="invitation"),
+    path("<slug:key>/", dashboard.section, name="section"),  # last: placeholder pages of domains still to come
 ]

@@ -6,7 +6,7 @@ import re
 import pytest
 from django.urls import resolve
 
-from apps.core.api.base import OrgApiView
+from apps.org.api.base import OrgApiView
 from apps.org.models import Member, Role, TeamRole
 from apps.org.services.invitations import invitation_create
 from apps.org.services.organizations import member_add

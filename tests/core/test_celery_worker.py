@@ -1,8 +1,8 @@
 import pytest
 
 from apps.core.operations import Operation
-from apps.core.services import diagnostics_start
-from apps.org.access import Principal
+from apps.core.principal import Principal
+from apps.org.services.diagnostics import diagnostics_start
 from tests.plugins.celery_worker import wait_for
 
 pytestmark = pytest.mark.integration

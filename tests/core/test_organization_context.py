@@ -1,6 +1,6 @@
+from apps.core.crypto import hash_secret
 from apps.core.operations import operation_create
 from apps.identity.models import ApiKey, ServiceAccount
-from apps.identity.services.logins import hash_secret
 from apps.org.services.organizations import member_add
 from tests.conftest import ApiClient
 

@@ -4,10 +4,10 @@ from collections.abc import Iterator
 import pyotp
 import pytest
 
-from apps.identity import clock as identity_clock
-from apps.identity.clock import FrozenClock
+from apps.core import clock as identity_clock
+from apps.core.clock import FrozenClock
+from apps.core.crypto import hash_secret
 from apps.identity.models import ApiKey, ServiceAccount
-from apps.identity.services.logins import hash_secret
 from tests.conftest import ApiClient
 
 

@@ -57,13 +57,14 @@ def test_a_member_cannot_manage_users(api_as, bob, alice, acme):
     assert as_bob.post(f"/org/users/{alice.pk}/password/reset").status_code == 403
 
 
-def test_deleting_a_user_removes_the_membership_and_revokes_every_login(api, api_as, bob, acme, globex):
+def test_deleting_a_user_ends_their_access_here_and_nowhere_else(api, api_as, bob, acme, globex):
     from apps.org.services.organizations import member_add
 
     member_add(org=globex, user=bob, role_keys=["member"])
-    as_bob = api_as(bob, globex)
+    in_globex, in_acme = api_as(bob, globex), api_as(bob, acme)
     assert api.delete(f"/org/users/{bob.pk}").status_code == 204
-    assert as_bob.get("/me").status_code == 401
+    assert in_acme.get("/org/teams").status_code == 404
+    assert in_globex.get("/org/teams").status_code == 200  # removal from Acme revokes only Acme-scoped access
     assert not Member.objects.filter(organization=acme, user=bob).exists()
     assert User.objects.filter(pk=bob.pk).exists()  # still a member of Globex
     assert api.get(f"/org/users/{bob.pk}").status_code == 404

@@ -1,7 +1,7 @@
 import pytest
 
+from apps.core.principal import Principal
 from apps.identity.services.users import user_create
-from apps.org.access import Principal
 from apps.org.models import Member, TeamRole
 from apps.org.services.organizations import member_add
 from apps.org.services.teams import team_create, team_member_add

@@ -1,6 +1,7 @@
-from apps.identity.models import Login, User
+from apps.identity.models import User
 from apps.identity.services.logins import login_create
 from apps.org.models import Member, MemberRole, Role, TeamMember
+from apps.org.services.organizations import member_add
 from tests.conftest import ApiClient
 
 
@@ -71,11 +72,12 @@ def test_update_a_member(api, bob, member_of):
     assert response.json()["name"] == "Robert" and response.json()["preferences"] == {"theme": "dark"}
 
 
-def test_disabling_a_member_revokes_their_logins(api, bob, member_of):
-    login, _ = login_create(user=bob)
+def test_a_disabled_member_can_no_longer_act_in_the_organization(api, bob, member_of, acme):
+    _login, token = login_create(user=bob)
+    assert ApiClient(token, acme.pk).get("/org/teams").status_code == 200
     assert api.patch(f"/org/members/{member_of(bob).pk}", {"isEnabled": False}).status_code == 200
-    login.refresh_from_db()
-    assert login.revoked_at is not None
+    assert ApiClient(token, acme.pk).get("/org/teams").status_code == 404
+    assert ApiClient(token).get("/me").status_code == 200  # the login is the person's, not the organization's
 
 
 def test_replace_member_roles(api, bob, member_of, acme):
@@ -109,15 +111,18 @@ def test_an_admin_cannot_make_an_owner(api_as, bob, member_of, acme):
     assert response.status_code == 409 and response.json()["code"] == "owner_required"
 
 
-def test_removing_a_member_revokes_logins_and_team_memberships(api, bob, member_of, data_team, in_team):
+def test_removing_a_member_ends_their_access_here_and_their_team_memberships(
+    api, bob, member_of, data_team, in_team, acme, globex
+):
     in_team(data_team, bob)
-    login, token = login_create(user=bob)
+    member_add(org=globex, user=bob, role_keys=["member"])
+    _login, token = login_create(user=bob)
     member_id = member_of(bob).pk
     assert api.delete(f"/org/members/{member_id}").status_code == 204
     assert not Member.objects.filter(pk=member_id).exists()
     assert not TeamMember.objects.filter(member_id=member_id).exists()
-    assert Login.objects.get(pk=login.pk).revoked_at is not None
-    assert ApiClient(token).get("/me").status_code == 401
+    assert ApiClient(token, acme.pk).get("/org/teams").status_code == 404
+    assert ApiClient(token, globex.pk).get("/org/teams").status_code == 200  # other organizations are untouched
 
 
 def test_a_viewer_cannot_change_members(api_as, viewer, bob, member_of, acme):

@@ -24,13 +24,12 @@ class AutoSchema(BaseAutoSchema):
         return operation_id
 
     def get_override_parameters(self) -> list:
-        from apps.core.api.base import ORG_HEADER, OrgApiView
-
         parameters = list(super().get_override_parameters())
-        if isinstance(self.view, OrgApiView):
+        org_header = getattr(self.view, "organization_header", None)  # set by org's OrgApiView; core imports no app
+        if org_header:
             parameters.append(
                 OpenApiParameter(
-                    ORG_HEADER,
+                    org_header,
                     str,
                     OpenApiParameter.HEADER,
                     required=False,
@@ -49,7 +48,7 @@ class AutoSchema(BaseAutoSchema):
 
 
 class BearerScheme(OpenApiAuthenticationExtension):
-    target_class = "apps.core.api.authentication.BearerAuthentication"
+    target_class = "apps.identity.api.authentication.BearerAuthentication"
     name = "bearer"
 
     def get_security_definition(self, auto_schema):
@@ -57,7 +56,7 @@ class BearerScheme(OpenApiAuthenticationExtension):
 
 
 class ConsoleSessionScheme(OpenApiAuthenticationExtension):
-    target_class = "apps.core.api.authentication.ConsoleSessionAuthentication"
+    target_class = "apps.identity.api.authentication.ConsoleSessionAuthentication"
     name = "consoleSession"
 
     def get_security_definition(self, auto_schema):

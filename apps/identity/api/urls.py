@@ -1,8 +1,9 @@
 from django.urls import include, path
 
-from apps.identity.api.views import auth, me, service_accounts, users
+from apps.identity.api.views import auth, invitations, me, service_accounts, users
 
 urlpatterns = [
+    path("org/invites/<str:token>/accept", invitations.InvitationAcceptView.as_view()),
     # Designed: signing in and out.
     path("auth/signup", auth.SignupView.as_view()),
     path("auth/email/verify", auth.EmailVerifyView.as_view()),

@@ -1,6 +1,6 @@
 from django.db import models
-from django.utils import timezone
 
+from apps.core import clock
 from apps.core.models import BaseModel
 
 
@@ -12,8 +12,8 @@ class Login(BaseModel):
     device_id = models.CharField(max_length=64, blank=True, default="")
     remote_ip = models.GenericIPAddressField(null=True, blank=True)
     user_agent = models.CharField(max_length=512, blank=True, default="")
-    auth_time = models.DateTimeField(default=timezone.now)
-    last_used_at = models.DateTimeField(default=timezone.now)
+    auth_time = models.DateTimeField(default=clock.now)
+    last_used_at = models.DateTimeField(default=clock.now)
     expires_at = models.DateTimeField()
     revoked_at = models.DateTimeField(null=True, blank=True)
 

@@ -6,6 +6,7 @@ from apps.core.models import BaseModel
 class ServiceAccount(BaseModel):
     """A non-human principal of one organization; it authenticates with API keys."""
 
+    is_service_account = True  # how layers below identity tell it from a user without importing it
     organization = models.ForeignKey("org.Organization", on_delete=models.CASCADE, related_name="service_accounts")
     username = models.CharField(max_length=100)
     description = models.TextField(blank=True, default="")

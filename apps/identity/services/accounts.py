@@ -2,14 +2,17 @@
 
 from django.core import signing
 from django.db import IntegrityError, transaction
+from django.utils.text import slugify
 
+from apps.core import clock
 from apps.core.errors import Conflict, InvalidInput, NotFound, Unauthenticated
-from apps.identity import clock, emails
+from apps.identity import emails
 from apps.identity.models import Login, User, UserEmail
 from apps.identity.services.logins import login_revoke
 from apps.identity.services.mfa import recent_auth_required
 from apps.identity.services.users import user_create, user_update
 from apps.org.models import Organization
+from apps.org.services.organizations import member_add, organization_create
 
 VERIFY_SALT = "identity.email-verification"
 VERIFY_MAX_AGE = 3 * 24 * 3600
@@ -33,8 +36,6 @@ def signup(
     *, email: str, password: str, given_name: str = "", family_name: str = "", organization_name: str = ""
 ) -> tuple[User, Organization | None]:
     """A new account (and, when named, a new organization it owns); a verification link is emailed."""
-    from apps.org.services.organizations import member_add, organization_create
-
     user = user_create(email=email, password=password, given_name=given_name, family_name=family_name)
     org = None
     if organization_name.strip():
@@ -102,3 +103,15 @@ def login_revoke_own(*, user: User, login_id: str) -> Login:
         raise NotFound("Login not found.")
     login_revoke(login=login)
     return login
+
+
+@transaction.atomic
+def organization_bootstrap(*, name: str, email: str, password: str) -> tuple[Organization, bool]:
+    """Ensure an organization and its owner exist (idempotent). Returns (org, whether the owner was created)."""
+    org = Organization.objects.filter(slug=slugify(name)[:63]).first() or organization_create(name=name)
+    user = User.objects.filter(email=email.strip().lower()).first()
+    created = user is None
+    if user is None:
+        user = user_create(email=email, password=password)
+    member_add(org=org, user=user, role_keys=["owner"])
+    return org, created

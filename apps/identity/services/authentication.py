@@ -15,11 +15,13 @@ from django.contrib.auth.hashers import check_password, make_password
 from django.db import transaction
 from django.db.models import F
 
+from apps.core import clock
+from apps.core.crypto import hash_secret
 from apps.core.errors import InvalidInput, RateLimited, Unauthenticated
-from apps.identity import clock, emails
+from apps.identity import emails
 from apps.identity.models import ChallengePurpose, Login, LoginChallenge, TotpDevice, User
 from apps.identity.services import mfa, throttling
-from apps.identity.services.logins import hash_secret, login_create, login_reauthenticate
+from apps.identity.services.logins import login_create, login_reauthenticate
 from apps.identity.services.users import password_set
 from apps.org.models import Member
 

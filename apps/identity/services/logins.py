@@ -1,24 +1,19 @@
 """Login tokens and API keys: opaque secrets handed out once, stored as SHA-256, checked every request."""
 
-import hashlib
 import secrets
 from datetime import datetime, timedelta
-from typing import Any
 
 from django.conf import settings
 from django.db import transaction
 
-from apps.identity import clock
+from apps.core import clock
+from apps.core.crypto import hash_secret
 from apps.identity.models import ApiKey, Login, User
 
 LOGIN_TOKEN_PREFIX = "lst_"
 API_KEY_PREFIX = "lsk_"
 # Writing last_used_at on every request would turn each read into a write; a minute is precise enough.
 TOUCH_INTERVAL = timedelta(seconds=60)
-
-
-def hash_secret(secret: str) -> str:
-    return hashlib.sha256(secret.encode()).hexdigest()
 
 
 def login_create(
@@ -63,18 +58,6 @@ def login_touch(login: Login) -> Login | None:
         Login.objects.filter(pk=login.pk).update(last_used_at=now)
         login.last_used_at = now
     return login
-
-
-def login_within_org_limits(login: Login, org: Any) -> bool:
-    """An organization may end logins sooner than the platform does (settings.auth.loginIdleTimeoutSeconds,
-    settings.auth.loginMaxDurationSeconds); it can never extend them."""
-    auth = org.settings.get("auth", {})
-    idle, longest = auth.get("loginIdleTimeoutSeconds"), auth.get("loginMaxDurationSeconds")
-    now = clock.now()
-    last_used = getattr(login, "previous_used_at", login.last_used_at)
-    if idle and now - last_used >= timedelta(seconds=int(idle)):
-        return False
-    return not (longest and now - login.auth_time >= timedelta(seconds=int(longest)))
 
 
 @transaction.atomic

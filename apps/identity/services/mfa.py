@@ -13,10 +13,11 @@ from django.contrib.auth.hashers import check_password, make_password
 from django.db import transaction
 from django.db.models import Q
 
+from apps.core import clock
+from apps.core.crypto import hash_secret
 from apps.core.errors import Conflict, InvalidInput
-from apps.identity import clock
 from apps.identity.models import Login, RecoveryCode, TotpDevice, TrustedDevice, User
-from apps.identity.services.logins import hash_secret, logins_revoke_all
+from apps.identity.services.logins import logins_revoke_all
 
 ISSUER = "LakeSail"
 STEP_SECONDS = 30

@@ -6,15 +6,16 @@ another one: changing its email, password or MFA is refused for such shared acco
 
 from django.db import transaction
 
-from apps.core.errors import Conflict, Forbidden
+from apps.core.errors import Conflict, Forbidden, NotFound
+from apps.core.principal import Principal
 from apps.identity import emails
 from apps.identity.models import User
-from apps.identity.services.logins import logins_revoke_all
 from apps.identity.services.mfa import mfa_reset
 from apps.identity.services.users import password_reset_link, password_reset_temporary, user_create, user_update
-from apps.org.access import Principal, require
+from apps.org.access import require
 from apps.org.models import Member
 from apps.org.permissions import SYSTEM_ORG_ROLES
+from apps.org.services.members import membership_end
 from apps.org.services.organizations import member_add
 
 
@@ -52,15 +53,18 @@ def org_user_update(*, principal: Principal, user: User, **fields: str) -> User:
 
 @transaction.atomic
 def org_user_delete(*, principal: Principal, user: User) -> None:
-    """Remove the user from this organization and end all their logins.
+    """Remove the user from this organization (org's membership path: last-Owner guard, event).
 
-    An account left in no organization is deleted (the reference: "permanently removes a user account").
+    An account left in no organization is deleted (the reference: "permanently removes a user account"); one that
+    belongs to other organizations keeps its logins there.
     """
     require(principal, "CanManageUsers")
     if user.pk == principal.id:
         raise Conflict("You cannot delete yourself.", code="cannot_delete_self")
-    Member.objects.filter(organization=principal.org, user=user).delete()
-    logins_revoke_all(user=user)
+    member = Member.objects.filter(organization=principal.org, user=user).first()
+    if member is None:
+        raise NotFound("User not found.", code="user_not_found")
+    membership_end(member=member)
     if not Member.objects.filter(user=user).exists():
         user.delete()
 

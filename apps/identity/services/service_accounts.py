@@ -8,12 +8,14 @@ from typing import ParamSpec, TypeVar
 
 from django.db import IntegrityError, transaction
 
+from apps.core import clock
+from apps.core.crypto import hash_secret
 from apps.core.errors import Conflict, InvalidInput
-from apps.identity import clock
+from apps.core.principal import Principal
 from apps.identity.models import ApiKey, ServiceAccount
 from apps.identity.services.accounts import require_recent_auth
-from apps.identity.services.logins import API_KEY_PREFIX, hash_secret
-from apps.org.access import Principal, require
+from apps.identity.services.logins import API_KEY_PREFIX
+from apps.org.access import require
 
 PREFIX_LENGTH = 12
 P = ParamSpec("P")

@@ -9,8 +9,8 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import transaction
 
+from apps.core import clock
 from apps.core.errors import RateLimited
-from apps.identity import clock
 from apps.identity.models import AuthCounter
 
 TOO_MANY = "Too many attempts. Try again later."

@@ -7,8 +7,9 @@ from datetime import timedelta
 from django.contrib.auth.tokens import default_token_generator
 from django.db import transaction
 
+from apps.core import clock
 from apps.core.errors import Conflict, InvalidInput, Unauthenticated
-from apps.identity import clock, emails
+from apps.identity import emails
 from apps.identity.models import Login, User, UserEmail
 from apps.identity.services import throttling
 from apps.identity.services.logins import logins_revoke_all

@@ -6,8 +6,9 @@ from django.db.models import QuerySet
 from django.urls import reverse
 
 from apps.core.errors import NotFound
+from apps.core.principal import Principal
 from apps.identity.sso.models import FederatedIdentity, IdentityProvider
-from apps.org.access import Principal, require, visible
+from apps.org.access import require, visible
 
 VIEW = "CanViewIdentityProviders"
 

@@ -12,11 +12,11 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django.db import transaction
-from django.utils import timezone
 
-from apps.core import http
+from apps.core import clock, http
 from apps.core.errors import ApplicationError, Conflict, Forbidden, InvalidInput
 from apps.core.events import publish
+from apps.core.principal import Principal
 from apps.identity.models import User
 from apps.identity.services.accounts import require_recent_auth
 from apps.identity.services.users import user_create
@@ -24,7 +24,7 @@ from apps.identity.sso.catalog import ProviderType, provider_type
 from apps.identity.sso.discovery import DiscoveryFailed, RegistrationFailed, discover, register_client, same_issuer
 from apps.identity.sso.models import FederatedIdentity, IdentityProvider
 from apps.identity.sso.models.identity_providers import default_scopes
-from apps.org.access import Principal, require
+from apps.org.access import require
 from apps.org.models import AccountType, Invitation, Member
 from apps.org.services.invitations import invitation_join, membership_create
 from apps.org.services.organizations import system_roles_ensure
@@ -337,7 +337,7 @@ def _pending_invitation(idp: IdentityProvider, email: str) -> Invitation | None:
     return (
         Invitation.objects.select_related("organization_role")
         .filter(organization_id=idp.organization_id, email__iexact=email, accepted_at__isnull=True)
-        .filter(expires_at__gt=timezone.now())
+        .filter(expires_at__gt=clock.now())
         .order_by("-created_at")
         .first()
     )
@@ -412,7 +412,7 @@ def sso_user_resolve(
         _join(idp, user, email)
     elif not member.is_enabled:
         raise SsoDenied(f"Your membership in {idp.organization.name} is disabled.")
-    FederatedIdentity.objects.filter(pk=identity.pk).update(email=email or identity.email, last_login_at=timezone.now())
+    FederatedIdentity.objects.filter(pk=identity.pk).update(email=email or identity.email, last_login_at=clock.now())
     return user
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from apps.org.api.views import invitations, members, policies, roles, teams
+from apps.org.api.views import invitations, members, operations, policies, roles, teams
 
 urlpatterns = [
     path("auth/permissions", roles.PermissionsView.as_view()),
@@ -16,10 +16,10 @@ urlpatterns = [
     path("org/team-roles/<str:role>", roles.TeamRoleView.as_view()),
     path("org/invites", invitations.InvitationsView.as_view()),
     path("org/invites/<str:token>", invitations.InvitationView.as_view()),
-    path("org/invites/<str:token>/accept", invitations.InvitationAcceptView.as_view()),
     path("org/members", members.MembersView.as_view()),
     path("org/members/<str:member>", members.MemberView.as_view()),
     path("org/members/<str:member>/roles", members.MemberRolesView.as_view()),
     path("org/policies", policies.PoliciesView.as_view()),
     path("org/policies/<str:principal>", policies.PolicyView.as_view()),
+    path("operations/<str:operationId>", operations.OperationView.as_view()),
 ]

@@ -5,7 +5,8 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from apps.core.errors import InvalidInput, NotFound
-from apps.org.access import Principal, visible
+from apps.core.principal import Principal
+from apps.org.access import visible
 from apps.org.models import Member
 
 FILTER_KEYS = {"search", "roleId", "teamId", "isEnabled"}

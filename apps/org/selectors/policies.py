@@ -1,7 +1,8 @@
 from django.db.models import QuerySet
 
 from apps.core.errors import NotFound
-from apps.org.access import Principal, visible
+from apps.core.principal import Principal
+from apps.org.access import visible
 from apps.org.models import Policy
 
 

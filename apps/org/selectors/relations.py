@@ -2,10 +2,12 @@
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from types import SimpleNamespace
+from typing import Any
 
-from django.db.models import Count
+from django.contrib.auth import get_user_model
+from django.db.models import Count, prefetch_related_objects
 
-from apps.identity.models import User
 from apps.org.models import Member, MemberRole, Role, Team, TeamMember, TeamMemberRole, TeamRole
 from apps.org.selectors.roles import with_permission_counts
 
@@ -68,19 +70,22 @@ def member_relations(members: list[Member]) -> MemberRelations:
     )
 
 
-def _emails_of(users: list[User]) -> dict[str, list]:
-    from apps.identity.models import UserEmail
+# Org reads user facts through the user model's related names (`emails`, `totp`, `recovery_codes`): the user model is
+# settings.AUTH_USER_MODEL, and importing identity from org would point the layers the wrong way.
 
+
+def _emails_of(users: list[Any]) -> dict[str, list]:
     emails: dict[str, list] = {u.pk: [] for u in users}
-    for address in UserEmail.objects.filter(user_id__in=emails):
-        emails[address.user_id].append(address)
+    prefetch_related_objects(users, "emails")
+    for user in users:
+        emails[user.pk].extend(user.emails.all())
     for user in users:
         if not any(e.email == user.email for e in emails[user.pk]):
             # The login email is always an address of the user, recorded or not.
             emails[user.pk].insert(
                 0,
-                UserEmail(
-                    user=user,
+                SimpleNamespace(
+                    user_id=user.pk,
                     email=user.email,
                     verified_at=user.email_verified_at,
                     created_at=user.created_at,
@@ -92,16 +97,11 @@ def _emails_of(users: list[User]) -> dict[str, list]:
     return emails
 
 
-def _auth_of(users: list[User]) -> dict[str, UserAuth]:
-    from apps.identity.models import RecoveryCode, TotpDevice
-
+def _auth_of(users: list[Any]) -> dict[str, UserAuth]:
     ids = [u.pk for u in users]
-    with_totp = set(
-        TotpDevice.objects.filter(user_id__in=ids, confirmed_at__isnull=False).values_list("user_id", flat=True)
-    )
-    with_recovery = set(
-        RecoveryCode.objects.filter(user_id__in=ids, used_at__isnull=True).values_list("user_id", flat=True)
-    )
+    users_here = get_user_model().objects.filter(pk__in=ids)
+    with_totp = set(users_here.filter(totp__confirmed_at__isnull=False).values_list("pk", flat=True))
+    with_recovery = set(users_here.filter(recovery_codes__used_at__isnull=True).values_list("pk", flat=True))
     return {
         u.pk: UserAuth(
             has_password=u.has_usable_password(), has_2fa=u.pk in with_totp, has_recovery=u.pk in with_recovery

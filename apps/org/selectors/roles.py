@@ -1,7 +1,8 @@
 from django.db.models import Count, QuerySet
 
 from apps.core.errors import NotFound
-from apps.org.access import Principal, visible
+from apps.core.principal import Principal
+from apps.org.access import visible
 from apps.org.models import PermissionBundle, Role, TeamRole
 from apps.org.permissions import SYSTEM_ORG_ROLES, SYSTEM_TEAM_ROLES, SystemRole, team_role_permissions
 

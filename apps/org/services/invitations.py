@@ -5,13 +5,13 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.utils import timezone
 
+from apps.core import clock
+from apps.core.crypto import hash_secret
 from apps.core.errors import Conflict, InvalidInput, NotFound
-from apps.identity.models import User
-from apps.identity.services.logins import hash_secret
-from apps.identity.services.users import user_create
-from apps.org.access import Principal, require
+from apps.core.principal import Principal
+from apps.org import access
+from apps.org.access import require
 from apps.org.models import (
     Invitation,
     Member,
@@ -71,10 +71,10 @@ def invitation_create(
     )
     if role is None:
         raise InvalidInput("Unknown organization role.", field_errors={"organizationRoleId": "Unknown role."})
-    if role.break_glass and "CanBreakGlass" not in principal.permissions():
+    if role.break_glass and "CanBreakGlass" not in access.permissions(principal):
         raise Conflict("Only an Owner can invite an Owner.", code="owner_required")
     assignments = _check_team_assignments(org.pk, team_assignments or [])
-    now = timezone.now()
+    now = clock.now()
     # A new invitation supersedes the pending ones for the same address.
     Invitation.objects.filter(organization=org, email=email, accepted_at__isnull=True, expires_at__gt=now).update(
         expires_at=now
@@ -115,39 +115,21 @@ def invitation_by_token(token: str) -> Invitation:
         raise NotFound("Invitation not found.", code="invitation_not_found")
     if invitation.accepted_at is not None:
         raise NotFound("This invitation was already accepted.", code="invitation_accepted")
-    if invitation.expires_at <= timezone.now():
+    if invitation.expires_at <= clock.now():
         raise NotFound("This invitation has expired; ask for a new one.", code="invitation_expired")
     return invitation
 
 
-@transaction.atomic
-def invitation_accept(*, token: str, user: User | None = None, new_user: dict[str, Any] | None = None) -> Member:
-    """Accept an invitation as the signed-in user, or as a new user created from `new_user`."""
+def invitation_for_update(token: str) -> Invitation:
+    """The pending invitation behind a token, locked for the accepting transaction."""
     invitation = invitation_by_token(token)
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.accepted_at is not None:
         raise NotFound("This invitation was already accepted.", code="invitation_accepted")
-    if user is None:
-        if not new_user:
-            raise InvalidInput("Sign in, or give the new account's details.", field_errors={"user": "Required."})
-        if new_user.get("email", "").strip().lower() != invitation.email:
-            raise InvalidInput(
-                "Use the invited email address.", field_errors={"user.email": "Must be the invited address."}
-            )
-        if User.objects.filter(email=invitation.email).exists():
-            raise Conflict("An account with this email exists: sign in to accept.", code="sign_in_required")
-        user = user_create(
-            email=invitation.email,
-            password=new_user.get("password") or "",
-            given_name=new_user.get("givenName", ""),
-            family_name=new_user.get("familyName", ""),
-        )
-    elif user.email.lower() != invitation.email:
-        raise Conflict("This invitation is for another email address.", code="invitation_email_mismatch")
-    return invitation_join(invitation=invitation, user=user)
+    return invitation
 
 
-def invitation_join(*, invitation: Invitation, user: User, account_type: str | None = None) -> Member:
+def invitation_join(*, invitation: Invitation, user: Any, account_type: str | None = None) -> Member:
     """Make `user` the member an accepted invitation describes (role, teams) and close the invitation.
 
     Shared by the invitation link and by SSO's just-in-time membership. Call inside a transaction.
@@ -166,9 +148,9 @@ def invitation_join(*, invitation: Invitation, user: User, account_type: str | N
     Member.objects.filter(pk=member.pk).update(
         invited_by_member_id=invitation.invited_by_member_id or "",
         invite_expires_at=invitation.expires_at,
-        invite_accepted_at=timezone.now(),
+        invite_accepted_at=clock.now(),
     )
-    invitation.accepted_at = timezone.now()
+    invitation.accepted_at = clock.now()
     invitation.accepted_member = member
     invitation.save(update_fields=["accepted_at", "accepted_member", "updated_at"])
     return member
@@ -177,7 +159,7 @@ def invitation_join(*, invitation: Invitation, user: User, account_type: str | N
 def membership_create(
     *,
     org: Organization,
-    user: User,
+    user: Any,
     role: Role,
     account_type: str = "managed",
     team_assignments: list[dict[str, str]] | None = None,

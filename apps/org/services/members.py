@@ -4,8 +4,9 @@ from django.db import transaction
 
 from apps.core.errors import Conflict, InvalidInput
 from apps.core.events import publish
-from apps.identity.services.logins import logins_revoke_all
-from apps.org.access import Principal, require
+from apps.core.principal import Principal
+from apps.org import access
+from apps.org.access import require
 from apps.org.models import Member, MemberRole, Role
 
 _UPDATABLE = {"name", "email", "preferences", "is_enabled"}
@@ -39,8 +40,6 @@ def member_update(*, principal: Principal, member: Member, **changes: Any) -> Me
     for name, value in changes.items():
         setattr(member, name, value)
     member.save()
-    if changes.get("is_enabled") is False:
-        logins_revoke_all(user=member.user)
     return member
 
 
@@ -56,7 +55,7 @@ def member_roles_set(*, principal: Principal, member: Member, role_ids: list[str
         raise InvalidInput("Unknown roles.", field_errors={"roleIds": f"Unknown roles: {', '.join(unknown)}."})
     if not any(r.key == "owner" for r in roles):
         _refuse_losing_last_owner(member)
-    if any(r.break_glass for r in roles) and "CanBreakGlass" not in principal.permissions():
+    if any(r.break_glass for r in roles) and "CanBreakGlass" not in access.permissions(principal):
         raise Conflict("Only an Owner can grant the Owner role.", code="owner_required")
     MemberRole.objects.filter(member=member).delete()
     MemberRole.objects.bulk_create(MemberRole(member=member, role=r) for r in roles)
@@ -65,10 +64,17 @@ def member_roles_set(*, principal: Principal, member: Member, role_ids: list[str
 
 @transaction.atomic
 def member_remove(*, principal: Principal, member: Member) -> None:
-    """Remove a member: their roles, team memberships and logins end in the same transaction."""
     require(principal, "CanManageMembers", member)
+    membership_end(member=member)
+
+
+@transaction.atomic
+def membership_end(*, member: Member) -> None:
+    """The one way a membership ends (member removal, user removal): the last-Owner guard, the event, the delete.
+
+    Logins are the person's, not the organization's: they stay valid elsewhere, and stop acting here because the
+    organization context requires an enabled membership on every request. Callers check their own permission.
+    """
     _refuse_losing_last_owner(member)
-    user = member.user
     publish("member.removed", member, {"email": member.email})
     member.delete()
-    logins_revoke_all(user=user)

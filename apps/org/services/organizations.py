@@ -1,8 +1,9 @@
+from typing import Any
+
 from django.db import transaction
 from django.utils.text import slugify
 
 from apps.core.errors import Conflict, InvalidInput
-from apps.identity.models import User
 from apps.org.models import Member, MemberRole, Organization, PermissionBundle, Role, TeamRole
 from apps.org.permissions import BUNDLES, SYSTEM_ORG_ROLES, SYSTEM_TEAM_ROLES
 
@@ -51,7 +52,7 @@ def organization_create(*, name: str, slug: str = "") -> Organization:
 
 
 @transaction.atomic
-def member_add(*, org: Organization, user: User, role_keys: list[str]) -> Member:
+def member_add(*, org: Organization, user: Any, role_keys: list[str]) -> Member:
     """Make a user a member with the given system org roles (idempotent)."""
     roles = system_roles_ensure(org=org)
     member, _ = Member.objects.get_or_create(
@@ -60,17 +61,3 @@ def member_add(*, org: Organization, user: User, role_keys: list[str]) -> Member
     for key in role_keys:
         MemberRole.objects.get_or_create(member=member, role=roles[key])
     return member
-
-
-@transaction.atomic
-def organization_bootstrap(*, name: str, email: str, password: str) -> tuple[Organization, bool]:
-    """Ensure an organization and its owner exist (idempotent). Returns (org, whether the owner was created)."""
-    from apps.identity.services.users import user_create
-
-    org = Organization.objects.filter(slug=slugify(name)[:63]).first() or organization_create(name=name)
-    user = User.objects.filter(email=email.strip().lower()).first()
-    created = user is None
-    if user is None:
-        user = user_create(email=email, password=password)
-    member_add(org=org, user=user, role_keys=["owner"])
-    return org, created

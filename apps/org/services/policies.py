@@ -1,9 +1,9 @@
 from django.db import transaction
 
 from apps.core.errors import InvalidInput, NotFound
-from apps.identity.models import ServiceAccount
-from apps.org.access import Principal, require
-from apps.org.models import Member, Policy, PrincipalType, Team
+from apps.core.principal import Principal
+from apps.org.access import require
+from apps.org.models import Member, Organization, Policy, PrincipalType, Team
 from apps.org.permissions import RELATIONS
 
 
@@ -13,7 +13,8 @@ def principal_type_of(*, org_id: str, principal_id: str) -> str:
         return PrincipalType.USER
     if Team.objects.filter(organization_id=org_id, pk=principal_id).exists():
         return PrincipalType.TEAM
-    if ServiceAccount.objects.filter(organization_id=org_id, pk=principal_id).exists():
+    # Service accounts are identity's model; org reaches them through the organization's reverse relation.
+    if Organization.objects.filter(pk=org_id, service_accounts__pk=principal_id).exists():
         return PrincipalType.SERVICE_ACCOUNT
     raise NotFound("No user, team or service account with this id in the organization.", code="principal_not_found")
 

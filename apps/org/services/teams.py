@@ -2,7 +2,8 @@ from django.db import transaction
 
 from apps.core.errors import Conflict, InvalidInput, NotFound
 from apps.core.events import publish
-from apps.org.access import Principal, require
+from apps.core.principal import Principal
+from apps.org.access import require
 from apps.org.models import Member, Team, TeamMember, TeamMemberRole, TeamRole
 
 

@@ -5,7 +5,6 @@ from django.views.decorators.http import require_GET, require_POST
 
 from apps.core.console import add_service_error, console_view
 from apps.core.errors import ApplicationError
-from apps.identity.models import ServiceAccount
 from apps.org.access import has, require
 from apps.org.forms import PolicyForm
 from apps.org.models import Member, Team
@@ -38,7 +37,7 @@ def _principal_choices(org) -> list[tuple[str, str]]:
     teams = [(t.pk, f"Team · {t.name}") for t in Team.objects.filter(organization=org).order_by("name")]
     accounts = [
         (a.pk, f"Service account · {a.username}")
-        for a in ServiceAccount.objects.filter(organization=org).order_by("username")
+        for a in org.service_accounts.order_by("username")
     ]
     return [*users, *teams, *accounts]
 

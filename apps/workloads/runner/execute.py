@@ -6,9 +6,10 @@ import time
 import traceback
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, Protocol
 
+from apps.core import clock
 from apps.infra.providers.local import SailServer, SailStartError, sail_detach, sail_start, sail_stop
 from apps.infra.providers.local.sessions import session_url
 from apps.workloads.runner.outcome import Outcome
@@ -121,7 +122,7 @@ class _Run:
         url = session_url(host=host, port=port, user_id=f"run-{self.run_id}")
         self.execution = self._execution(job, url)
         self.execution.prepare()
-        self.started_at, self.started_clock = datetime.now(UTC), time.monotonic()
+        self.started_at, self.started_clock = clock.now(), time.monotonic()
         self._transition(RunStatus.RUNNING, at=self.started_at)
         self.execution.start()
         ending = self._watch(self.execution)
@@ -182,7 +183,7 @@ class _Run:
         return None
 
     def _result(self, status: RunStatus, message: str, *, row_count: int | None = None) -> RunResult:
-        completed_at = datetime.now(UTC) if self.started_at else None
+        completed_at = clock.now() if self.started_at else None
         elapsed = int((time.monotonic() - self.started_clock) * 1_000_000) if self.started_at else None
         return RunResult(
             status=status,
@@ -227,7 +228,7 @@ class _Run:
 
     def _transition(self, status: RunStatus, *, at: datetime | None = None) -> None:
         self.log.write(f"status: {status}")
-        self.reporter.transition(status, at=at or datetime.now(UTC))
+        self.reporter.transition(status, at=at or clock.now())
 
 
 def clean_up_run(*, run_id: str) -> bool:

@@ -1,9 +1,9 @@
 """A run's files: `<data>/runs/<runId>/` with output/, preview.json, logs/ and tmp/ (removed at cleanup)."""
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
+from apps.core import clock
 from apps.infra.providers.local import layout
 
 
@@ -67,6 +67,6 @@ class RunLog:
         self.path = path
 
     def write(self, text: str) -> None:
-        stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        stamp = clock.now().strftime("%Y-%m-%dT%H:%M:%S.%fZ")
         with self.path.open("a") as log:
             log.write(f"{stamp} {text}\n")

@@ -3,10 +3,11 @@
 
 import json
 import threading
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from apps.core import clock
 from apps.workloads.runner.reporting import RunResult, RunStatus
 
 STATUS_FILE = "status.jsonl"
@@ -48,7 +49,7 @@ class FileRunReporter:
         self._append({"event": "transition", "status": str(status), "at": _iso(at), "message": message})
 
     def finish(self, result: RunResult) -> None:
-        self._append({"event": "finish", "at": _iso(datetime.now(UTC)), **result.to_dict()})
+        self._append({"event": "finish", "at": _iso(clock.now()), **result.to_dict()})
 
     def cancel_requested(self) -> bool:
         return (self.run_dir / CANCEL_FILE).exists()

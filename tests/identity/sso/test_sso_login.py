@@ -6,10 +6,10 @@ import pytest
 from django.contrib.messages import get_messages
 from django.test import Client
 
+from apps.core.principal import Principal
 from apps.identity.models import Login, User
 from apps.identity.sso.models import FederatedIdentity
 from apps.identity.sso.selectors import login_providers
-from apps.org.access import Principal
 from apps.org.models import AccountType, Invitation, Member
 from apps.org.services.invitations import invitation_create
 from apps.org.services.teams import team_create

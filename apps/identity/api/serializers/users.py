@@ -1,14 +1,7 @@
 from rest_framework import serializers
 
 from apps.core.api.serializers import AuditedSerializer
-
-
-class UserSerializer(AuditedSerializer):
-    id = serializers.CharField(read_only=True)
-    email = serializers.EmailField(read_only=True)
-    givenName = serializers.CharField(source="given_name", read_only=True)
-    familyName = serializers.CharField(source="family_name", read_only=True)
-    displayName = serializers.CharField(source="display_name", read_only=True)
+from apps.org.api.serializers.users import UserEmailSerializer, UserSerializer
 
 
 class UserListSerializer(serializers.Serializer):
@@ -37,12 +30,6 @@ class MeSerializer(serializers.Serializer):
     root = serializers.JSONField(allow_null=True, read_only=True)
     user = UserSerializer(allow_null=True, read_only=True)
     serviceAccount = ServiceAccountSerializer(source="service_account", allow_null=True, read_only=True)
-
-
-class UserEmailSerializer(AuditedSerializer):
-    userId = serializers.CharField(source="user_id", read_only=True)
-    email = serializers.EmailField(read_only=True)
-    verifiedAt = serializers.DateTimeField(source="verified_at", allow_null=True, read_only=True)
 
 
 class UserEmailListSerializer(serializers.Serializer):

@@ -5,7 +5,6 @@ from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from apps.core.api.base import ApiView
 from apps.core.errors import Forbidden
 from apps.identity.api.serializers import auth as s
 from apps.identity.api.serializers.users import UserEmailSerializer
@@ -15,6 +14,7 @@ from apps.identity.services import accounts, authentication, users
 from apps.identity.services.authentication import Client, LoginOutcome
 from apps.identity.services.logins import login_revoke
 from apps.identity.trusted_cookie import read_trusted_device_cookie, set_trusted_device_cookie
+from apps.org.api.base import ApiView
 
 TAG = ["authentication"]
 

@@ -4,7 +4,6 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from apps.core.api.base import ApiView
 from apps.core.api.pagination import marker_page, serialize_page
 from apps.core.errors import Forbidden, NotFound
 from apps.identity import selectors
@@ -13,6 +12,7 @@ from apps.identity.api.serializers import users as us
 from apps.identity.api.serializers.auth import OrganizationListSerializer
 from apps.identity.models import User
 from apps.identity.services import accounts, mfa
+from apps.org.api.base import ApiView
 from apps.org.models import Organization
 
 

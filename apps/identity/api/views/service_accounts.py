@@ -4,12 +4,12 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from apps.core.api.base import OrgApiView
 from apps.core.api.pagination import marker_page, serialize_page
 from apps.identity import selectors
 from apps.identity.api.serializers import service_accounts as ss
 from apps.identity.api.serializers.users import MarkerQuerySerializer
 from apps.identity.services import service_accounts as services
+from apps.org.api.base import OrgApiView
 
 TAG = ["service-accounts"]
 

@@ -4,13 +4,13 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from apps.core.api.base import OrgApiView
 from apps.core.api.pagination import marker_page, serialize_page
 from apps.core.errors import Forbidden
 from apps.identity import selectors
 from apps.identity.api.serializers import users as us
 from apps.identity.services import org_users
 from apps.identity.services.users import password_change
+from apps.org.api.base import OrgApiView
 
 TAG = ["identity"]
 

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandParser
 
-from apps.org.services.organizations import organization_bootstrap
+from apps.identity.services.accounts import organization_bootstrap
 
 
 class Command(BaseCommand):

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from apps.identity.models import User
-from apps.org.services.organizations import organization_bootstrap
+from apps.identity.services.accounts import organization_bootstrap
 
 DEMO_EMAIL = "admin@lakesail.local"
 

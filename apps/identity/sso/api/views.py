@@ -7,11 +7,11 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from apps.core.api.base import ApiView, OrgApiView
 from apps.core.api.pagination import marker_page, serialize_page
 from apps.identity.sso import selectors, services
 from apps.identity.sso.api import serializers as s
 from apps.identity.sso.catalog import provider_types
+from apps.org.api.base import ApiView, OrgApiView
 
 TAG = ["identity"]
 MARKER_PARAMS = [

@@ -10,8 +10,7 @@ Each row ended here is announced with `sail_process_lost` (the workloads app fai
 import logging
 from dataclasses import dataclass, field
 
-from django.utils import timezone
-
+from apps.core import clock
 from apps.infra.models import LIVE_STATUSES, SailProcess, SailProcessLifetime, SailProcessStatus
 from apps.infra.providers.local.host import ProcessRef, boot_id, hostname
 from apps.infra.providers.local.process import marked_processes, stop_process
@@ -89,7 +88,7 @@ def _orphaned(row: SailProcess) -> bool:
 def _end(row: SailProcess, status: SailProcessStatus, message: str, report: ReapReport | None) -> None:
     # Conditional on the row still being live: two reapers racing end it (and announce it) once.
     updated = SailProcess.objects.filter(pk=row.pk, status__in=LIVE_STATUSES).update(
-        status=status, status_message=message, stopped_at=timezone.now()
+        status=status, status_message=message, stopped_at=clock.now()
     )
     if not updated or report is None:
         return

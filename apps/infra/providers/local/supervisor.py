@@ -8,8 +8,8 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import connection
-from django.utils import timezone
 
+from apps.core import clock
 from apps.infra.models import LIVE_STATUSES, SailProcess, SailProcessLifetime, SailProcessStatus
 from apps.infra.providers.local import layout
 from apps.infra.providers.local.config import SailConfig, config_hash, merged_config, sail_environment
@@ -115,7 +115,7 @@ def sail_start(
             _finish(record.pk, SailProcessStatus.FAILED, f"Sail server did not start: {exc}")
             raise SailStartError(f"Sail server did not start: {exc}") from exc
         SailProcess.objects.filter(pk=record.pk).update(
-            pid=ref.pid, process_created_at=ref.created_at, port=port, started_at=timezone.now()
+            pid=ref.pid, process_created_at=ref.created_at, port=port, started_at=clock.now()
         )
         if on_spawned is not None and attempt == 0:
             on_spawned()
@@ -130,7 +130,7 @@ def sail_start(
             _finish(record.pk, SailProcessStatus.FAILED, message)
             raise SailStartError(message) from exc
         SailProcess.objects.filter(pk=record.pk, status=SailProcessStatus.STARTING).update(
-            status=SailProcessStatus.RUNNING, ready_at=timezone.now()
+            status=SailProcessStatus.RUNNING, ready_at=clock.now()
         )
         return SailServer(process_id=record.id, host=LOOPBACK, port=port, ref=ref)
     raise AssertionError("unreachable")
@@ -163,7 +163,7 @@ def sail_detach(*, process_id: str) -> None:
 
 def _finish(process_id: str, status: SailProcessStatus, message: str) -> int:
     return SailProcess.objects.filter(pk=process_id, status__in=LIVE_STATUSES).update(
-        status=status, status_message=message, stopped_at=timezone.now()
+        status=status, status_message=message, stopped_at=clock.now()
     )
 
 

@@ -3,7 +3,7 @@
 from rest_framework import serializers
 
 from apps.core.api.serializers import AuditedSerializer
-from apps.identity.api.serializers.users import UserEmailSerializer, UserSerializer
+from apps.org.api.serializers.users import UserEmailSerializer, UserSerializer
 
 
 class PermissionSerializer(serializers.Serializer):

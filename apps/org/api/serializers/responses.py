@@ -2,7 +2,6 @@
 
 from rest_framework import serializers
 
-from apps.identity.api.serializers.users import UserSerializer
 from apps.org.api.serializers.entities import (
     BundleSerializer,
     OrganizationSerializer,
@@ -14,6 +13,7 @@ from apps.org.api.serializers.entities import (
     TeamSerializer,
 )
 from apps.org.api.serializers.members import MemberIncludedSerializer
+from apps.org.api.serializers.users import UserSerializer
 
 
 class PermissionListSerializer(serializers.Serializer):

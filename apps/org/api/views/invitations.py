@@ -3,10 +3,9 @@ from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from apps.core.api.base import ApiView, OrgApiView
-from apps.identity.models import User
-from apps.org.api.serializers.requests import InvitationAcceptSerializer, InvitationCreateSerializer
-from apps.org.api.serializers.responses import InvitationAcceptedSerializer, InvitationSerializer
+from apps.org.api.base import ApiView, OrgApiView
+from apps.org.api.serializers.requests import InvitationCreateSerializer
+from apps.org.api.serializers.responses import InvitationSerializer
 from apps.org.services import invitations as services
 
 TAGS = ["invitations"]
@@ -49,31 +48,3 @@ class InvitationView(ApiView):
     def get(self, request: Request, token: str) -> Response:
         """The invitation behind a link; the token itself is the credential."""
         return Response(_invitation(services.invitation_by_token(token), token))
-
-
-class InvitationAcceptView(ApiView):
-    permission_classes = [AllowAny]
-
-    @extend_schema(
-        tags=TAGS,
-        summary="Accept an invitation",
-        request=InvitationAcceptSerializer,
-        responses={200: InvitationAcceptedSerializer},
-        auth=[{}, {"bearer": []}],
-    )
-    def post(self, request: Request, token: str) -> Response:
-        """Accept as the signed-in user, or as a new account described by `user`."""
-        data = InvitationAcceptSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        signed_in = request.user if isinstance(request.user, User) else None
-        member = services.invitation_accept(token=token, user=signed_in, new_user=data.validated_data.get("user"))
-        return Response(
-            InvitationAcceptedSerializer(
-                {
-                    "organization": member.organization,
-                    "user": member.user,
-                    "otaCode": None,
-                    "nextStep": "console" if signed_in else "sign_in",
-                }
-            ).data
-        )

@@ -2,8 +2,8 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from apps.core.api.base import ApiView, OrgApiView
 from apps.core.api.pagination import PageOptions, list_body, numbered_page
+from apps.org.api.base import ApiView, OrgApiView
 from apps.org.api.serializers.entities import (
     BundleSerializer,
     PermissionSerializer,

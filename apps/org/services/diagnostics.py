@@ -1,7 +1,8 @@
 from django.db import transaction
 
 from apps.core.operations import Operation, operation_create
-from apps.org.access import Principal, require
+from apps.core.principal import Principal
+from apps.org.access import require
 
 
 def diagnostics_start(*, principal: Principal) -> Operation:

@@ -1,11 +1,13 @@
-"""The identity domain's clock. Services call `clock.now()` (through the module, never a copied name),
-so lockouts, code lifetimes and login limits can be tested by moving time rather than sleeping."""
+"""The one source of time in `apps/`. Code calls `clock.now()` (through the module, never a copied name),
+so lockouts, code lifetimes, schedules and timeouts can be tested by moving time rather than sleeping."""
 
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 from django.utils import timezone
+
+# The only place allowed to read the wall clock (tests/core/test_one_clock.py enforces it).
 
 
 class FrozenClock:
@@ -31,7 +33,7 @@ def now() -> datetime:
 
 @contextmanager
 def frozen(at: datetime | None = None) -> Iterator[FrozenClock]:
-    """Freeze the identity clock (at `at`, or the current time) for the duration of the block."""
+    """Freeze the clock (at `at`, or the current time) for the duration of the block."""
     global _frozen
     previous, _frozen = _frozen, FrozenClock(at or timezone.now())
     try:

@@ -12,9 +12,8 @@ from rest_framework.views import APIView
 
 from apps.core.actor import set_actor_id
 from apps.core.errors import InvalidInput, NotFound, Unauthenticated
-from apps.identity.models import Login, ServiceAccount
-from apps.identity.services.logins import login_within_org_limits
-from apps.org.access import Principal
+from apps.core.principal import Principal
+from apps.org.login_limits import login_within_org_limits
 from apps.org.models import Member, Organization
 
 ORG_HEADER = "LakeSail-Organization-Id"
@@ -29,7 +28,8 @@ class ApiView(APIView):
         super().initial(request, *args, **kwargs)
         if request.user is None:
             return
-        if isinstance(request.user, ServiceAccount):
+        # The authentication classes (identity's) put a user or a service account here; org needs no import of them.
+        if getattr(request.user, "is_service_account", False):
             self.principal = Principal(service_account=request.user, credential=request.auth)
         else:
             self.principal = Principal(user=request.user, credential=request.auth)
@@ -40,6 +40,7 @@ class OrgApiView(ApiView):
     """An endpoint acting in one organization: `self.org`, `self.principal.member` are set."""
 
     org: Organization
+    organization_header = ORG_HEADER  # the schema documents this header on every organization-scoped operation
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -77,9 +78,7 @@ def resolve_organization(principal: Principal, request: Request) -> Organization
         member = found[0] if found else None
     if member is None:
         raise NotFound("Organization not found.", code="organization_not_found")
-    if isinstance(principal.credential, Login) and not login_within_org_limits(
-        principal.credential, member.organization
-    ):
+    if principal.credential is not None and not login_within_org_limits(principal.credential, member.organization):
         raise Unauthenticated("Your login ended under the organization's login policy.", code="login_expired")
     principal.member = member
     return member.organization

@@ -5,11 +5,12 @@ from django.views.decorators.http import require_http_methods
 
 from apps.core.console import add_service_error
 from apps.core.errors import ApplicationError, NotFound
+from apps.identity.forms import AcceptInvitationForm
 from apps.identity.models import User
+from apps.identity.services.invitations import invitation_accept
 from apps.identity.services.logins import login_create
 from apps.identity.sessions import console_session_start
-from apps.org.forms import AcceptInvitationForm
-from apps.org.services.invitations import invitation_accept, invitation_by_token
+from apps.org.services.invitations import invitation_by_token
 
 
 @require_http_methods(["GET", "POST"])
@@ -18,7 +19,7 @@ def invitation_page(request: HttpRequest, token: str) -> HttpResponse:
     try:
         invitation = invitation_by_token(token)
     except NotFound as exc:
-        return render(request, "org/invitation.html", {"problem": exc.message}, status=404)
+        return render(request, "identity/invitation.html", {"problem": exc.message}, status=404)
     signed_in = request.user if isinstance(request.user, User) and request.user.is_authenticated else None
     account_exists = signed_in is None and User.objects.filter(email=invitation.email).exists()
     form = AcceptInvitationForm(request.POST or None)
@@ -53,6 +54,6 @@ def invitation_page(request: HttpRequest, token: str) -> HttpResponse:
             return redirect("dashboard")
     return render(
         request,
-        "org/invitation.html",
+        "identity/invitation.html",
         {"invitation": invitation, "form": form, "signed_in": signed_in, "account_exists": account_exists},
     )

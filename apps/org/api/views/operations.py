@@ -3,11 +3,10 @@ from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from apps.core.api.base import OrgApiView
 from apps.core.api.serializers import ErrorSerializer
-from apps.core.errors import NotFound
-from apps.core.operations import Operation, OperationStatus
-from apps.org.access import visible
+from apps.core.operations import OperationStatus
+from apps.org.api.base import OrgApiView
+from apps.org.selectors.operations import operation_get
 
 
 class ProgressResourceSerializer(serializers.Serializer):
@@ -50,13 +49,6 @@ class OperationSerializer(serializers.Serializer):
     updatedAt = serializers.DateTimeField(source="updated_at")
     startedAt = serializers.DateTimeField(source="started_at", allow_null=True)
     completedAt = serializers.DateTimeField(source="completed_at", allow_null=True)
-
-
-def operation_get(*, principal, operation_id: str) -> Operation:
-    op = visible(Operation.objects.all(), principal, "CanViewOperations").filter(pk=operation_id).first()
-    if op is None:
-        raise NotFound("Operation not found.")
-    return op
 
 
 class OperationView(OrgApiView):

@@ -1,4 +1,9 @@
-"""The API reference (`../shared/spec/endpoints.json`) as test data: paths, examples, shape checks."""
+"""The API reference as test data: paths, examples, shape checks.
+
+`endpoints.json` beside this file is a verbatim copy of the LakeSail platform API reference's machine-readable
+endpoint list (`spec/endpoints.json` of the project's shared specification, 158 endpoints). The repository tests on
+its own: refresh the copy by hand when the reference changes.
+"""
 
 import json
 import re
@@ -6,7 +11,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-SPEC_PATH = Path(__file__).resolve().parents[2] / "shared" / "spec" / "endpoints.json"
+SPEC_PATH = Path(__file__).resolve().parent / "endpoints.json"
 BASE = "/api/v1"
 
 
