@@ -1,5 +1,5 @@
-"""Reads of the identity domain, already scoped: another organization's object is a 404, never data;
-lacking the view permission in one's own organization is a 403."""
+"""Reads of the identity domain, already scoped through `apps.org.access.visible`: a list shows what the principal
+may see (nothing without the view permission); one object outside it, another organization's included, is a 404."""
 
 from datetime import timedelta
 
@@ -7,24 +7,42 @@ from django.conf import settings
 from django.db.models import QuerySet
 
 from apps.core import clock
+from apps.core.console_list import ListOptions
 from apps.core.errors import NotFound
 from apps.core.principal import Principal
 from apps.identity.models import ApiKey, Login, ServiceAccount, TrustedDevice, User, UserEmail
-from apps.org.access import require
+from apps.org.access import visible
 from apps.org.models import Organization
+
+USER_LIST = ListOptions(
+    sorts={"email": ("email",), "created": ("created_at",)},
+    default_sort="email",
+    search_fields=("email", "given_name", "family_name", "display_name"),
+)
+SERVICE_ACCOUNT_LIST = ListOptions(
+    sorts={"username": ("username",), "created": ("created_at",)},
+    default_sort="username",
+    search_fields=("username", "description"),
+)
 
 
 def organizations_of(user: User) -> QuerySet[Organization]:
     return Organization.objects.filter(members__user=user, members__is_enabled=True).order_by("name", "id")
 
 
-def org_users(*, principal: Principal) -> QuerySet[User]:
-    require(principal, "CanViewUsers")
-    return User.objects.filter(memberships__organization=principal.org).order_by("email", "id")
+def user_list(*, principal: Principal) -> QuerySet[User]:
+    # Users belong to organizations and teams through their memberships; a team-scoped grant shows its teams' users.
+    return visible(
+        User.objects.all(),
+        principal,
+        "CanViewUsers",
+        org_field="memberships__organization",
+        team_field="memberships__team_memberships__team",
+    ).order_by("email", "id")
 
 
 def org_user_get(*, principal: Principal, user_id: str) -> User:
-    user = org_users(principal=principal).filter(pk=user_id).first()
+    user = user_list(principal=principal).filter(pk=user_id).first()
     if user is None:
         raise NotFound("User not found.")
     return user
@@ -51,13 +69,12 @@ def my_trusted_devices(*, user: User) -> QuerySet[TrustedDevice]:
     )
 
 
-def service_accounts(*, principal: Principal) -> QuerySet[ServiceAccount]:
-    require(principal, "CanViewServiceAccounts")
-    return ServiceAccount.objects.filter(organization=principal.org).order_by("username", "id")
+def service_account_list(*, principal: Principal) -> QuerySet[ServiceAccount]:
+    return visible(ServiceAccount.objects.all(), principal, "CanViewServiceAccounts").order_by("username", "id")
 
 
 def service_account_get(*, principal: Principal, account_id: str) -> ServiceAccount:
-    account = service_accounts(principal=principal).filter(pk=account_id).first()
+    account = service_account_list(principal=principal).filter(pk=account_id).first()
     if account is None:
         raise NotFound("Service account not found.")
     return account

@@ -98,7 +98,7 @@ def test_users_admin_lists_searches_creates_and_resets(alice, bob, charlie, mail
     client = console(alice)
     page = client.get("/identity/users/").content.decode()
     assert "alice@acme.test" in page and "bob@acme.test" in page and "charlie" not in page
-    partial = client.get("/identity/users/?search=bob", HTTP_HX_REQUEST="true").content.decode()
+    partial = client.get("/identity/users/?q=bob", HTTP_HX_REQUEST="true").content.decode()
     assert "bob@acme.test" in partial and "alice@acme.test" not in partial and "<html" not in partial
     created = client.post("/identity/users/new/", {"email": "dan@acme.test", "given_name": "Dan"})
     assert created.status_code == 302 and mailbox.last_to("dan@acme.test")
@@ -127,3 +127,49 @@ def test_service_account_page_shows_a_new_key_once(alice, acme):
 @pytest.mark.parametrize("path", ["/identity/", "/identity/users/", "/identity/service-accounts/"])
 def test_pages_need_a_login(db, path):
     assert Client().get(path)["Location"].startswith("/login/")
+
+
+def test_the_users_list_sorts_pages_and_searches_with_the_shared_component(alice, acme):
+    from apps.identity.services.users import user_create
+    from apps.org.services.organizations import member_add
+
+    for i in range(26):
+        member_add(org=acme, user=user_create(email=f"u{i:02}@acme.test", password=PASSWORD), role_keys=["member"])
+    client = console(alice)
+    page = client.get("/identity/users/?sort=email&dir=desc").content.decode()
+    assert "27 users · 1 to 25 shown" in page and 'aria-sort="descending"' in page
+    assert page.index("u25@acme.test") < page.index("u24@acme.test") and ">alice@acme.test</a>" not in page
+    second = client.get("/identity/users/?sort=email&dir=desc&page=2", HTTP_HX_REQUEST="true").content.decode()
+    assert "alice@acme.test" in second and "<html" not in second
+    assert re.search(r'id="user-table-count"[^>]*hx-swap-oob="innerHTML"[^>]*>\s*27 users · 26 to 27 shown', second)
+    assert 'href="/identity/users/?sort=email&amp;dir=desc"' in second and 'rel="prev"' in second
+    assert client.get("/identity/users/?page=%C2%B2").status_code == 200  # ?page=²
+
+
+def test_adding_a_user_redirects_and_says_where_the_email_went(alice, settings):
+    settings.EMAIL_BACKEND = "apps.core.mail.LogEmailBackend"
+    client = console(alice)
+    response = client.post("/identity/users/new/", {"email": "dan@acme.test", "given_name": "Dan"})
+    assert response.status_code == 302 and response["Location"].startswith("/identity/users/")
+    assert "written to the server log" in client.get(response["Location"]).content.decode()
+    taken = client.post("/identity/users/new/", {"email": "dan@acme.test"})
+    assert taken.status_code == 200 and "has-error" in taken.content.decode()
+
+
+def test_service_accounts_list_and_create_with_one_form_path(alice, acme):
+    client = console(alice)
+    assert "No service accounts yet" in client.get("/identity/service-accounts/").content.decode()
+    created = client.post("/identity/service-accounts/", {"username": "ci-bot", "description": "CI"})
+    account = ServiceAccount.objects.get(username="ci-bot")
+    assert created.status_code == 302 and created["Location"] == f"/identity/service-accounts/{account.pk}/"
+    again = client.post("/identity/service-accounts/", {"username": "ci-bot"})
+    assert again.status_code == 200 and "has-error" in again.content.decode()
+    assert ServiceAccount.objects.filter(username="ci-bot").count() == 1
+    listing = client.get("/identity/service-accounts/?q=ci", HTTP_HX_REQUEST="true").content.decode()
+    assert "ci-bot" in listing and "1 service account" in listing
+
+
+def test_a_member_gets_a_403_page_that_names_the_permission(bob):
+    response = console(bob).post("/identity/users/new/", {"email": "x@acme.test"})
+    assert response.status_code == 403
+    assert "You need the Manage users permission (CanManageUsers)." in response.content.decode()

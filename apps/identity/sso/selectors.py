@@ -5,16 +5,19 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 from django.urls import reverse
 
+from apps.core.console_list import ListOptions
 from apps.core.errors import NotFound
 from apps.core.principal import Principal
 from apps.identity.sso.models import FederatedIdentity, IdentityProvider
-from apps.org.access import require, visible
+from apps.org.access import visible
 
 VIEW = "CanViewIdentityProviders"
+IDP_LIST = ListOptions(
+    sorts={"name": ("name",), "issuer": ("issuer", "name")}, default_sort="name", search_fields=("name", "issuer")
+)
 
 
 def idp_list(*, principal: Principal) -> QuerySet[IdentityProvider]:
-    require(principal, VIEW)
     return visible(IdentityProvider.objects.all(), principal, VIEW).order_by("name", "id")
 
 

@@ -2,44 +2,35 @@
 
 from collections.abc import Callable
 from functools import wraps
+from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from apps.core.api.pagination import PageOptions, numbered_page
-from apps.core.console import console_view
+from apps.core.console import console_view, mail_is_logged, submit, succeeded
+from apps.core.console_list import Column, console_list
 from apps.core.errors import ApplicationError, Forbidden, NotFound
-from apps.core.htmx import is_partial
 from apps.identity import forms, selectors
 from apps.identity.services import org_users, service_accounts
 from apps.identity.views.common import form_error
 from apps.org.access import has
 
-PAGE_SIZE = 25
-USER_PAGES = PageOptions(
-    sort_fields={"email": ("email",)},
-    default_sort="email",
-    search_fields=("email", "given_name", "family_name", "display_name"),
-)
+USER_COLUMNS = (Column("Email", "email"), Column("Name"), Column("Created", "created"))
+SERVICE_ACCOUNT_COLUMNS = (Column("Username", "username"), Column("Description"), Column("Status"))
 
 
 def org_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """A console page acting in the current organization: 404 outside it, 403 without the permission."""
+    """A console page acting in the current organization: a 404 for someone without one."""
 
     @console_view
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if request.principal.org is None:
-            raise Http404
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound as exc:
-            raise Http404 from exc
-        except Forbidden as exc:
-            raise PermissionDenied(exc.message) from exc
+            raise NotFound("You are not a member of an organization.")
+        return view(request, *args, **kwargs)
 
     return wrapper
 
@@ -47,40 +38,38 @@ def org_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
 @org_page
 @require_GET
 def users_page(request: HttpRequest) -> HttpResponse:
-    params = {"limit": str(PAGE_SIZE), "page": request.GET.get("page", "1"), "search": request.GET.get("search", "")}
-    try:
-        page = numbered_page(selectors.org_users(principal=request.principal), params, USER_PAGES)
-    except ApplicationError:
-        page = numbered_page(selectors.org_users(principal=request.principal), {"limit": str(PAGE_SIZE)}, USER_PAGES)
-    number = int(params["page"]) if params["page"].isdigit() else 1
-    context = {
-        "users": page.objects,
-        "total": page.total,
-        "search": params["search"],
-        "page": number,
-        "has_previous": number > 1,
-        "has_next": number * PAGE_SIZE < (page.total or 0),
-        "can_manage": has(request.principal, "CanManageUsers"),
-    }
-    template = "identity/users.html#user-table" if is_partial(request) else "identity/users.html"
-    return render(request, template, context)
+    listing = console_list(
+        request,
+        selectors.user_list(principal=request.principal),
+        selectors.USER_LIST,
+        columns=USER_COLUMNS,
+        target="user-table",
+        noun="user",
+    )
+    if listing.partial:
+        return render(request, "identity/_user_table.html", {"list": listing})
+    context = {"list": listing, "can_manage": has(request.principal, "CanManageUsers")}
+    return render(request, "identity/users.html", context)
+
+
+def _user_url(user: Any) -> str:
+    return reverse("identity-user", args=[user.pk])
 
 
 @org_page
 @require_http_methods(["GET", "POST"])
 def user_new_page(request: HttpRequest) -> HttpResponse:
-    form = forms.UserForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            user = org_users.org_user_create(principal=request.principal, **form.cleaned_data)
-        except ApplicationError as exc:
-            if isinstance(exc, Forbidden):
-                raise
-            form_error(form, exc)
-        else:
-            messages.success(request, f"{user.email} was added and emailed a link to set a password.")
-            return redirect("identity-user", user.pk)
-    return render(request, "identity/user_form.html", {"form": form, "subject": None})
+    how = "written to the server log (no email server is configured)" if mail_is_logged() else "emailed to them"
+    return submit(
+        request,
+        forms.UserForm(request.POST or None),
+        lambda data: org_users.org_user_create(principal=request.principal, **data),
+        done=lambda user: succeeded(
+            request, _user_url(user), f"{user.email} was added; a link to set a password was {how}."
+        ),
+        page=lambda form: render(request, "identity/user_form.html", {"form": form, "subject": None}),
+        errors=form_error,
+    )
 
 
 @org_page
@@ -88,19 +77,17 @@ def user_new_page(request: HttpRequest) -> HttpResponse:
 def user_page(request: HttpRequest, user_id: str) -> HttpResponse:
     subject = selectors.org_user_get(principal=request.principal, user_id=user_id)
     initial = {f: getattr(subject, f) for f in ("email", "given_name", "family_name", "display_name")}
-    form = forms.UserForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            org_users.org_user_update(principal=request.principal, user=subject, **form.cleaned_data)
-        except ApplicationError as exc:
-            if isinstance(exc, Forbidden):
-                raise
-            form_error(form, exc)
-        else:
-            messages.success(request, "User saved.")
-            return redirect("identity-user", subject.pk)
-    context = {"form": form, "subject": subject, "can_manage": has(request.principal, "CanManageUsers")}
-    return render(request, "identity/user_form.html", context)
+    can_manage = has(request.principal, "CanManageUsers")
+    return submit(
+        request,
+        forms.UserForm(request.POST or None, initial=initial),
+        lambda data: org_users.org_user_update(principal=request.principal, user=subject, **data),
+        done=lambda _: succeeded(request, _user_url(subject), "User saved."),
+        page=lambda form: render(
+            request, "identity/user_form.html", {"form": form, "subject": subject, "can_manage": can_manage}
+        ),
+        errors=form_error,
+    )
 
 
 @org_page
@@ -124,37 +111,41 @@ def user_mfa_reset(request: HttpRequest, user_id: str) -> HttpResponse:
 @require_POST
 def user_delete(request: HttpRequest, user_id: str) -> HttpResponse:
     subject = selectors.org_user_get(principal=request.principal, user_id=user_id)
-    try:
-        org_users.org_user_delete(principal=request.principal, user=subject)
-    except ApplicationError as exc:
-        if isinstance(exc, Forbidden):
-            raise
-        messages.error(request, exc.message)
-        return redirect("identity-user", subject.pk)
-    messages.success(request, f"{subject.email} was removed from the organization.")
-    return redirect("identity-users")
+    org_users.org_user_delete(principal=request.principal, user=subject)
+    return succeeded(request, "identity-users", f"{subject.email} was removed from the organization.")
 
 
 @org_page
 @require_http_methods(["GET", "POST"])
 def service_accounts_page(request: HttpRequest) -> HttpResponse:
-    form = forms.ServiceAccountForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            account = service_accounts.service_account_create(principal=request.principal, **form.cleaned_data)
-        except ApplicationError as exc:
-            if isinstance(exc, Forbidden):
-                raise
-            form_error(form, exc)
-        else:
-            messages.success(request, f"Service account {account.username} created.")
-            return redirect("identity-service-account", account.pk)
-    context = {
-        "accounts": selectors.service_accounts(principal=request.principal),
-        "form": form,
-        "can_manage": has(request.principal, "CanManageServiceAccounts"),
-    }
-    return render(request, "identity/service_accounts.html", context)
+    principal = request.principal
+
+    def page(form: forms.ServiceAccountForm) -> HttpResponse:
+        listing = console_list(
+            request,
+            selectors.service_account_list(principal=principal),
+            selectors.SERVICE_ACCOUNT_LIST,
+            columns=SERVICE_ACCOUNT_COLUMNS,
+            target="service-account-table",
+            noun="service account",
+        )
+        if listing.partial:
+            return render(request, "identity/_service_account_table.html", {"list": listing})
+        context = {"list": listing, "form": form, "can_manage": has(principal, "CanManageServiceAccounts")}
+        return render(request, "identity/service_accounts.html", context)
+
+    return submit(
+        request,
+        forms.ServiceAccountForm(request.POST or None),
+        lambda data: service_accounts.service_account_create(principal=principal, **data),
+        done=lambda account: succeeded(
+            request,
+            reverse("identity-service-account", args=[account.pk]),
+            f"Service account {account.username} created.",
+        ),
+        page=page,
+        errors=form_error,
+    )
 
 
 def _account_context(request: HttpRequest, account, **extra) -> dict:

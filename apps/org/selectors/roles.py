@@ -1,33 +1,36 @@
 from django.db.models import Count, QuerySet
 
+from apps.core.api.pagination import PageOptions
 from apps.core.errors import NotFound
 from apps.core.principal import Principal
 from apps.org.access import visible
 from apps.org.models import PermissionBundle, Role, TeamRole
 from apps.org.permissions import SYSTEM_ORG_ROLES, SYSTEM_TEAM_ROLES, SystemRole, team_role_permissions
 
+ROLE_PAGE = PageOptions(sort_fields={"name": ("name",)}, default_sort="name", search_fields=("name", "description"))
 
-def role_queryset(principal: Principal) -> QuerySet[Role]:
+
+def role_list(*, principal: Principal) -> QuerySet[Role]:
     return visible(Role.objects.all(), principal, "CanViewRoles").annotate(
         member_count=Count("member_links", distinct=True)
     )
 
 
-def team_role_queryset(principal: Principal) -> QuerySet[TeamRole]:
+def team_role_list(*, principal: Principal) -> QuerySet[TeamRole]:
     return visible(TeamRole.objects.all(), principal, "CanViewRoles").annotate(
         member_count=Count("member_links", distinct=True)
     )
 
 
 def role_get(*, principal: Principal, role_id: str) -> Role:
-    role = role_queryset(principal).filter(pk=role_id).first()
+    role = role_list(principal=principal).filter(pk=role_id).first()
     if role is None:
         raise NotFound("Role not found.", code="role_not_found")
     return role
 
 
 def team_role_get(*, principal: Principal, role_id: str) -> TeamRole:
-    role = team_role_queryset(principal).filter(pk=role_id).first()
+    role = team_role_list(principal=principal).filter(pk=role_id).first()
     if role is None:
         raise NotFound("Team role not found.", code="role_not_found")
     return role

@@ -1,12 +1,22 @@
 from django.db.models import Count, QuerySet
 
+from apps.core.api.pagination import PageOptions
+from apps.core.console_list import ListOptions
 from apps.core.errors import NotFound
 from apps.core.principal import Principal
 from apps.org.access import visible
 from apps.org.models import Member, Team, TeamMember
 
+TEAM_SORTS = {"name": ("name",), "members": ("member_count", "name")}
+TEAM_LIST = ListOptions(sorts=TEAM_SORTS, default_sort="name", search_fields=("name",))
+# The API's lists (reference: sortBy name only).
+TEAM_PAGE = PageOptions(sort_fields={"name": TEAM_SORTS["name"]}, default_sort="name", search_fields=("name",))
+TEAM_MEMBER_PAGE = PageOptions(
+    sort_fields={"name": ("member__name", "member__email"), "email": ("member__email",)}, default_sort="name"
+)
 
-def team_queryset(principal: Principal, relation: str = "CanViewTeams") -> QuerySet[Team]:
+
+def team_list(*, principal: Principal, relation: str = "CanViewTeams") -> QuerySet[Team]:
     """Teams the principal may see, with their member counts."""
     return visible(Team.objects.all(), principal, relation, team_field="id").annotate(
         member_count=Count("memberships", distinct=True)
@@ -14,7 +24,7 @@ def team_queryset(principal: Principal, relation: str = "CanViewTeams") -> Query
 
 
 def team_get(*, principal: Principal, team_id: str, relation: str = "CanViewTeams") -> Team:
-    team = team_queryset(principal, relation).filter(pk=team_id).first()
+    team = team_list(principal=principal, relation=relation).filter(pk=team_id).first()
     if team is None:
         raise NotFound("Team not found.", code="team_not_found")
     return team

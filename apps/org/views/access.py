@@ -1,16 +1,14 @@
-from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_POST
 
-from apps.core.console import add_service_error, console_view
-from apps.core.errors import ApplicationError
+from apps.core.console import console_view, submit, succeeded
 from apps.org.access import has, require
-from apps.org.forms import PolicyForm
+from apps.org.forms import PolicyForm, form_error
 from apps.org.models import Member, Team
 from apps.org.permissions import CATALOG
-from apps.org.selectors.policies import policy_queryset
-from apps.org.selectors.roles import role_permissions, role_queryset, team_role_queryset
+from apps.org.selectors.policies import policy_list
+from apps.org.selectors.roles import role_list, role_permissions, team_role_list
 from apps.org.services import policies as services
 
 
@@ -19,8 +17,8 @@ from apps.org.services import policies as services
 def role_matrix(request: HttpRequest) -> HttpResponse:
     """Every permission against every organization and team role."""
     principal = request.principal
-    roles = list(role_queryset(principal).order_by("name"))
-    team_roles = list(team_role_queryset(principal).order_by("name"))
+    roles = list(role_list(principal=principal).order_by("name"))
+    team_roles = list(team_role_list(principal=principal).order_by("name"))
     columns = [(r, role_permissions(r)) for r in [*roles, *team_roles]]
     rows = [{"relation": rel, "cells": [rel.relation in perms for _role, perms in columns]} for rel in CATALOG]
     return render(
@@ -35,43 +33,42 @@ def _principal_choices(org) -> list[tuple[str, str]]:
         (m.user_id, f"User · {m.name or m.email}") for m in Member.objects.filter(organization=org).order_by("name")
     ]
     teams = [(t.pk, f"Team · {t.name}") for t in Team.objects.filter(organization=org).order_by("name")]
-    accounts = [
-        (a.pk, f"Service account · {a.username}")
-        for a in org.service_accounts.order_by("username")
-    ]
+    accounts = [(a.pk, f"Service account · {a.username}") for a in org.service_accounts.order_by("username")]
     return [*users, *teams, *accounts]
 
 
 @console_view
-def policy_list(request: HttpRequest) -> HttpResponse:
+def policies_page(request: HttpRequest) -> HttpResponse:
     principal = request.principal
     require(principal, "CanViewPolicies")
     choices = _principal_choices(principal.org)
     names = dict(choices)
     editing = request.GET.get("principal") or request.POST.get("principal")
-    current = policy_queryset(principal).filter(principal_id=editing).first() if editing else None
+    current = policy_list(principal=principal).filter(principal_id=editing).first() if editing else None
     form = PolicyForm(
         request.POST or None,
         principals=choices,
         initial={"principal": editing, "permissions": current.permissions if current else []},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.policy_set(
-                principal=principal,
-                principal_id=form.cleaned_data["principal"],
-                permissions=form.cleaned_data["permissions"],
-            )
-        except ApplicationError as exc:
-            add_service_error(form, exc)
-        else:
-            messages.success(request, f"Policy of {names.get(form.cleaned_data['principal'])} saved.")
-            return redirect("org-policies")
-    policies = [{"policy": p, "name": names.get(p.principal_id, p.principal_id)} for p in policy_queryset(principal)]
-    return render(
+
+    def page(form: PolicyForm) -> HttpResponse:
+        policies = [
+            {"policy": p, "name": names.get(p.principal_id, p.principal_id)} for p in policy_list(principal=principal)
+        ]
+        context = {"policies": policies, "form": form, "can_manage": has(principal, "CanManagePolicies")}
+        return render(request, "org/policies.html", context)
+
+    return submit(
         request,
-        "org/policies.html",
-        {"policies": policies, "form": form, "can_manage": has(principal, "CanManagePolicies")},
+        form,
+        lambda data: services.policy_set(
+            principal=principal, principal_id=data["principal"], permissions=data["permissions"]
+        ),
+        done=lambda _: succeeded(
+            request, "org-policies", f"Policy of {names.get(form.cleaned_data['principal'])} saved."
+        ),
+        page=page,
+        errors=form_error,
     )
 
 
@@ -79,5 +76,4 @@ def policy_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def policy_delete(request: HttpRequest, principal_id: str) -> HttpResponse:
     services.policy_delete(principal=request.principal, principal_id=principal_id)
-    messages.success(request, "Policy deleted.")
-    return redirect("org-policies")
+    return succeeded(request, "org-policies", "Policy deleted.")

@@ -1,46 +1,58 @@
-from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_POST
+"""The member directory: the list (search, filters, sort, pages), invitations, roles and removal."""
 
-from apps.core.api.pagination import numbered_page
-from apps.core.console import Pager, add_service_error, console_view
-from apps.core.errors import ApplicationError
+from collections.abc import Callable
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from apps.core.console import console_view, mail_is_logged, submit, succeeded
+from apps.core.console_list import Column, console_list, list_search
 from apps.core.htmx import hx_trigger, is_partial
-from apps.org.access import has
-from apps.org.api.views.members import MEMBER_PAGE
-from apps.org.forms import InviteForm, MemberRolesForm
-from apps.org.models import Role
-from apps.org.selectors.members import member_get, member_search
+from apps.org.access import has, require
+from apps.org.forms import InviteForm, MemberRolesForm, form_error
+from apps.org.models import Invitation, Role
+from apps.org.selectors.invitations import invitation_get, invitation_pending_list
+from apps.org.selectors.members import MEMBER_LIST, member_get, member_search
 from apps.org.selectors.relations import member_relations
-from apps.org.selectors.teams import team_queryset
+from apps.org.selectors.teams import team_list
 from apps.org.services import invitations, members
 
-PAGE_SIZE = 25
+# An invitation's link, shown once after the redirect that follows creating or resending it.
+NEW_LINK_SESSION_KEY = "org.invitation_link"
+MEMBER_FILTERS = ("role", "team", "status")
 
 
-def _filters(request: HttpRequest) -> dict:
+def _member_filter(request: HttpRequest) -> dict[str, Any]:
     wanted = {
-        "search": request.GET.get("q", "").strip(),
-        "roleId": request.GET.get("role", ""),
-        "teamId": request.GET.get("team", ""),
+        "search": list_search(request),
+        "roleId": request.GET.get("role", "").strip(),
+        "teamId": request.GET.get("team", "").strip(),
     }
-    member_filter = {k: v for k, v in wanted.items() if v}
+    member_filter: dict[str, Any] = {k: v for k, v in wanted.items() if v}
     if request.GET.get("status") in ("enabled", "disabled"):
         member_filter["isEnabled"] = request.GET["status"] == "enabled"
     return member_filter
 
 
-def _table_context(request: HttpRequest) -> dict:
+def _member_table(request: HttpRequest) -> dict[str, Any]:
     principal = request.principal
-    params = {
-        "page": request.GET.get("page", "1"),
-        "limit": str(PAGE_SIZE),
-        "sortBy": request.GET.get("sort", "name"),
-        "sortDirection": request.GET.get("dir", "asc"),
-    }
-    page = numbered_page(member_search(principal=principal, member_filter=_filters(request)), params, MEMBER_PAGE)
-    relations = member_relations(page.objects)
+    can_manage = has(principal, "CanManageMembers")
+    columns = [Column("Name", "name"), Column("Email", "email"), Column("Roles"), Column("Teams"), Column("Status")]
+    if can_manage:
+        columns.append(Column("Actions", hidden_label=True))
+    listing = console_list(
+        request,
+        member_search(principal=principal, member_filter=_member_filter(request)),
+        MEMBER_LIST,
+        columns=columns,
+        target="member-table",
+        noun="member",
+        filters=MEMBER_FILTERS,
+    )
+    relations = member_relations(listing.items)
     roles = {r.pk: r for r in relations.roles}
     teams = {t.pk: t for t in relations.teams}
     rows = [
@@ -49,89 +61,142 @@ def _table_context(request: HttpRequest) -> dict:
             "roles": [roles[i] for i in relations.role_ids(m)],
             "teams": [teams[t] for t in relations.team_role_ids(m)],
         }
-        for m in page.objects
+        for m in listing.items
     ]
-    return {
-        "rows": rows,
-        "pager": Pager(request, page, limit=PAGE_SIZE, target="#member-table"),
-        "sort": params["sortBy"],
-        "dir": params["sortDirection"],
-        "can_manage": has(principal, "CanManageMembers"),
-        "can_invite": has(principal, "CanManageInvitations"),
-    }
+    return {"list": listing, "rows": rows, "can_manage": can_manage}
 
 
 @console_view
 @require_GET
-def member_list(request: HttpRequest) -> HttpResponse:
-    try:
-        context = _table_context(request)
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-        return redirect("org-members")
-    if is_partial(request):
-        return render(request, "org/members.html#member-table", context)
+def members_page(request: HttpRequest) -> HttpResponse:
+    context = _member_table(request)
+    if context["list"].partial:
+        return render(request, "org/_member_table.html", context)
     principal = request.principal
+    teams = team_list(principal=principal).order_by("name")
+    can_invite = has(principal, "CanManageInvitations")
     context.update(
         roles=Role.objects.filter(organization=principal.org).order_by("name"),
-        teams=team_queryset(principal).order_by("name"),
-        invite_form=InviteForm(org=principal.org, teams=team_queryset(principal).order_by("name")),
-        filters=request.GET,
+        teams=teams,
+        can_invite=can_invite,
     )
+    if can_invite:
+        context.update(
+            invite_form=InviteForm(org=principal.org, teams=teams),
+            **_invitations_context(request, request.session.pop(NEW_LINK_SESSION_KEY, None)),
+        )
     return render(request, "org/members.html", context)
+
+
+def _invitations_context(request: HttpRequest, new_link: dict[str, Any] | None = None) -> dict[str, Any]:
+    return {"invitations": list(invitation_pending_list(principal=request.principal)), "new_link": new_link}
+
+
+def _link_issued(
+    request: HttpRequest,
+    result: tuple[Invitation, str],
+    text: str,
+    partial: Callable[[dict[str, Any]], HttpResponse],
+    **events: Any,
+) -> HttpResponse:
+    """A new invitation link: its token exists only now (it is stored hashed), so it is shown once, after
+    the redirect (kept in the session until the members page shows it) or in the htmx response."""
+    invitation, token = result
+    link = {"email": invitation.email, "url": invitations.invite_url(token), "text": text, "logged": mail_is_logged()}
+    if not is_partial(request):
+        request.session[NEW_LINK_SESSION_KEY] = link
+        return succeeded(request, "org-members", text)
+    return hx_trigger(partial(link), toast={"level": "success", "text": text}, **events)
+
+
+@console_view
+@require_http_methods(["GET", "POST"])
+def member_invite(request: HttpRequest) -> HttpResponse:
+    principal = request.principal
+    require(principal, "CanManageInvitations")
+    teams = team_list(principal=principal).order_by("name")
+    form = InviteForm(request.POST or None, org=principal.org, teams=teams)
+
+    def invite(data: dict[str, Any]) -> tuple[Invitation, str]:
+        return invitations.invitation_create(
+            principal=principal,
+            email=data["email"],
+            name=data["name"],
+            organization_role_id=data["role"],
+            team_assignments=[{"teamId": data["team"]}] if data["team"] else [],
+        )
+
+    def done(result: tuple[Invitation, str]) -> HttpResponse:
+        # The dialog closes on a fresh form; the link shows in the pending invitations, out of band.
+        def fresh_form_and_list(link: dict[str, Any]) -> HttpResponse:
+            blank = {"invite_form": InviteForm(org=principal.org, teams=teams)}
+            pending = {**_invitations_context(request, link), "oob": True}
+            return HttpResponse(
+                render_to_string("org/_invite_form.html", blank, request)
+                + render_to_string("org/_invitations.html", pending, request)
+            )
+
+        text = f"Invitation sent to {result[0].email}."
+        return _link_issued(request, result, text, fresh_form_and_list, closeDialogs=True)
+
+    def page(form: InviteForm) -> HttpResponse:
+        template = "org/_invite_form.html" if is_partial(request) else "org/invite_page.html"
+        return render(request, template, {"invite_form": form})
+
+    return submit(
+        request,
+        form,
+        invite,
+        done=done,
+        page=page,
+        errors=form_error,
+    )
 
 
 @console_view
 @require_POST
-def member_invite(request: HttpRequest) -> HttpResponse:
+def invitation_resend(request: HttpRequest, invitation_id: str) -> HttpResponse:
     principal = request.principal
-    teams = team_queryset(principal).order_by("name")
-    form = InviteForm(request.POST, org=principal.org, teams=teams)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            invitations.invitation_create(
-                principal=principal,
-                email=data["email"],
-                name=data["name"],
-                organization_role_id=data["role"],
-                team_assignments=[{"teamId": data["team"]}] if data["team"] else [],
-            )
-        except ApplicationError as exc:
-            add_service_error(form, exc, {"organizationRoleId": "role"})
-        else:
-            text = f"Invitation sent to {data['email']}."
-            if is_partial(request):
-                response = render(
-                    request, "org/_invite_form.html", {"invite_form": InviteForm(org=principal.org, teams=teams)}
-                )
-                return hx_trigger(response, toast={"level": "success", "text": text}, closeDialogs=True)
-            messages.success(request, text)
-            return redirect("org-members")
-    return render(
+    old = invitation_get(principal=principal, invitation_id=invitation_id)
+    result = invitations.invitation_resend(principal=principal, invitation=old)
+    text = f"A new invitation was sent to {old.email}; the previous link no longer works."
+    return _link_issued(
         request,
-        "org/_invite_form.html" if is_partial(request) else "org/invite_page.html",
-        {"invite_form": form},
-        status=200,
+        result,
+        text,
+        lambda link: render(request, "org/_invitations.html", _invitations_context(request, link)),
     )
 
 
 @console_view
+@require_POST
+def invitation_revoke(request: HttpRequest, invitation_id: str) -> HttpResponse:
+    principal = request.principal
+    invitation = invitation_get(principal=principal, invitation_id=invitation_id)
+    invitations.invitation_revoke(principal=principal, invitation=invitation)
+    text = f"The invitation of {invitation.email} was revoked; its link no longer works."
+    if not is_partial(request):
+        return succeeded(request, "org-members", text)
+    response = render(request, "org/_invitations.html", _invitations_context(request))
+    return hx_trigger(response, toast={"level": "success", "text": text})
+
+
+@console_view
+@require_http_methods(["GET", "POST"])
 def member_roles(request: HttpRequest, member_id: str) -> HttpResponse:
     principal = request.principal
     member = member_get(principal=principal, member_id=member_id)
     form = MemberRolesForm(
         request.POST or None, org=principal.org, initial={"roles": list(member.roles.values_list("pk", flat=True))}
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            members.member_roles_set(principal=principal, member=member, role_ids=form.cleaned_data["roles"])
-        except ApplicationError as exc:
-            add_service_error(form, exc, {"roleIds": "roles"})
-        else:
-            messages.success(request, f"Roles of {member.name or member.email} updated.")
-            return redirect("org-members")
-    return render(request, "org/member_roles.html", {"member": member, "form": form})
+    return submit(
+        request,
+        form,
+        lambda data: members.member_roles_set(principal=principal, member=member, role_ids=data["roles"]),
+        done=lambda _: succeeded(request, "org-members", f"Roles of {member.name or member.email} updated."),
+        page=lambda form: render(request, "org/member_roles.html", {"member": member, "form": form}),
+        errors=form_error,
+    )
 
 
 @console_view
@@ -139,10 +204,5 @@ def member_roles(request: HttpRequest, member_id: str) -> HttpResponse:
 def member_remove(request: HttpRequest, member_id: str) -> HttpResponse:
     principal = request.principal
     member = member_get(principal=principal, member_id=member_id)
-    try:
-        members.member_remove(principal=principal, member=member)
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, f"{member.name or member.email} was removed from the organization.")
-    return redirect("org-members")
+    members.member_remove(principal=principal, member=member)
+    return succeeded(request, "org-members", f"{member.name or member.email} was removed from the organization.")

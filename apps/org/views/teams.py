@@ -1,47 +1,56 @@
-from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+"""Teams: the list (search, sort, pages) with the create form, a team's page, its members and settings."""
 
-from apps.core.console import add_service_error, console_view
-from apps.core.errors import ApplicationError
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from apps.core.console import console_view, submit, succeeded
+from apps.core.console_list import Column, console_list
 from apps.org.access import has
-from apps.org.forms import TeamForm, TeamMemberForm, TeamMemberRolesForm
+from apps.org.forms import TeamForm, TeamMemberForm, TeamMemberRolesForm, form_error
+from apps.org.models import Team
 from apps.org.selectors.members import member_get
 from apps.org.selectors.relations import member_relations
-from apps.org.selectors.teams import member_candidates, team_get, team_members, team_queryset
+from apps.org.selectors.teams import TEAM_LIST, member_candidates, team_get, team_list, team_members
 from apps.org.services import teams as services
+
+TEAM_COLUMNS = (Column("Team", "name"), Column("Members", "members"))
+
+
+def _team_url(team: Team) -> str:
+    return reverse("org-team", args=[team.pk])
 
 
 @console_view
-def team_list(request: HttpRequest) -> HttpResponse:
+@require_http_methods(["GET", "POST"])
+def teams_page(request: HttpRequest) -> HttpResponse:
     principal = request.principal
-    form = TeamForm(request.POST or None, org=principal.org)
-    if request.method == "POST" and form.is_valid():
-        try:
-            team = services.team_create(
-                principal=principal, name=form.cleaned_data["name"], default_role_id=form.cleaned_data["default_role"]
-            )
-        except ApplicationError as exc:
-            add_service_error(form, exc, {"defaultRoleId": "default_role"})
-        else:
-            messages.success(request, f"Team {team.name} created.")
-            return redirect("org-team", team_id=team.pk)
-    search = request.GET.get("q", "").strip()
-    teams = team_queryset(principal).order_by("name")
-    if search:
-        teams = teams.filter(name__icontains=search)
-    return render(
+
+    def page(form: TeamForm) -> HttpResponse:
+        listing = console_list(
+            request, team_list(principal=principal), TEAM_LIST, columns=TEAM_COLUMNS, target="team-table", noun="team"
+        )
+        if listing.partial:
+            return render(request, "org/_team_table.html", {"list": listing})
+        context = {"list": listing, "form": form, "can_manage": has(principal, "CanManageTeams")}
+        return render(request, "org/teams.html", context)
+
+    return submit(
         request,
-        "org/teams.html",
-        {"teams": teams, "form": form, "q": search, "can_manage": has(principal, "CanManageTeams")},
+        TeamForm(request.POST or None, org=principal.org),
+        lambda data: services.team_create(principal=principal, name=data["name"], default_role_id=data["default_role"]),
+        done=lambda team: succeeded(request, _team_url(team), f"Team {team.name} created."),
+        page=page,
+        errors=form_error,
     )
 
 
-@console_view
-def team_detail(request: HttpRequest, team_id: str) -> HttpResponse:
+def _team_page(request: HttpRequest, team: Team, **forms: Any) -> HttpResponse:
+    """A team's page; `forms` replace the blank ones (a form that failed shows its errors)."""
     principal = request.principal
-    team = team_get(principal=principal, team_id=team_id)
     links = list(team_members(team=team).order_by("member__name", "member__email"))
     relations = member_relations([link.member for link in links])
     team_roles = {r.pk: r for r in relations.team_roles}
@@ -56,8 +65,14 @@ def team_detail(request: HttpRequest, team_id: str) -> HttpResponse:
         "can_manage": can_manage,
         "add_form": TeamMemberForm(team=team, candidates=member_candidates(team=team)) if can_manage else None,
         "rename_form": TeamForm(org=principal.org, initial={"name": team.name, "default_role": team.default_role_id}),
+        **forms,
     }
     return render(request, "org/team_detail.html", context)
+
+
+@console_view
+def team_detail(request: HttpRequest, team_id: str) -> HttpResponse:
+    return _team_page(request, team_get(principal=request.principal, team_id=team_id))
 
 
 @console_view
@@ -65,22 +80,16 @@ def team_detail(request: HttpRequest, team_id: str) -> HttpResponse:
 def team_update(request: HttpRequest, team_id: str) -> HttpResponse:
     principal = request.principal
     team = team_get(principal=principal, team_id=team_id)
-    form = TeamForm(request.POST, org=principal.org)
-    if form.is_valid():
-        try:
-            services.team_update(
-                principal=principal,
-                team=team,
-                name=form.cleaned_data["name"],
-                default_role_id=form.cleaned_data["default_role"],
-            )
-        except ApplicationError as exc:
-            messages.error(request, exc.field_errors.get("name", exc.message))
-        else:
-            messages.success(request, "Team updated.")
-    else:
-        messages.error(request, "Give the team a name.")
-    return redirect("org-team", team_id=team.pk)
+    return submit(
+        request,
+        TeamForm(request.POST, org=principal.org),
+        lambda data: services.team_update(
+            principal=principal, team=team, name=data["name"], default_role_id=data["default_role"]
+        ),
+        done=lambda _: succeeded(request, _team_url(team), "Team updated."),
+        page=lambda form: _team_page(request, team, rename_form=form),
+        errors=form_error,
+    )
 
 
 @console_view
@@ -89,8 +98,7 @@ def team_delete(request: HttpRequest, team_id: str) -> HttpResponse:
     principal = request.principal
     team = team_get(principal=principal, team_id=team_id)
     services.team_delete(principal=principal, team=team)
-    messages.success(request, f"Team {team.name} deleted.")
-    return redirect("org-teams")
+    return succeeded(request, "org-teams", f"Team {team.name} deleted.")
 
 
 @console_view
@@ -98,22 +106,19 @@ def team_delete(request: HttpRequest, team_id: str) -> HttpResponse:
 def team_member_add(request: HttpRequest, team_id: str) -> HttpResponse:
     principal = request.principal
     team = team_get(principal=principal, team_id=team_id)
-    form = TeamMemberForm(request.POST, team=team, candidates=member_candidates(team=team))
-    if form.is_valid():
-        try:
-            services.team_member_add(
-                principal=principal,
-                team=team,
-                member=member_get(principal=principal, member_id=form.cleaned_data["member"]),
-                role_ids=[form.cleaned_data["role"]],
-            )
-        except ApplicationError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, "Member added to the team.")
-    else:
-        messages.error(request, "Choose a member and a role.")
-    return redirect("org-team", team_id=team.pk)
+    return submit(
+        request,
+        TeamMemberForm(request.POST, team=team, candidates=member_candidates(team=team)),
+        lambda data: services.team_member_add(
+            principal=principal,
+            team=team,
+            member=member_get(principal=principal, member_id=data["member"]),
+            role_ids=[data["role"]],
+        ),
+        done=lambda _: succeeded(request, _team_url(team), "Member added to the team."),
+        page=lambda form: _team_page(request, team, add_form=form),
+        errors=form_error,
+    )
 
 
 @console_view
@@ -124,25 +129,23 @@ def team_member_remove(request: HttpRequest, team_id: str, member_id: str) -> Ht
     services.team_member_remove(
         principal=principal, team=team, member=member_get(principal=principal, member_id=member_id)
     )
-    messages.success(request, "Member removed from the team.")
-    return redirect("org-team", team_id=team.pk)
+    return succeeded(request, _team_url(team), "Member removed from the team.")
 
 
 @console_view
+@require_http_methods(["GET", "POST"])
 def team_member_roles(request: HttpRequest, team_id: str, member_id: str) -> HttpResponse:
     principal = request.principal
     team = team_get(principal=principal, team_id=team_id)
     member = member_get(principal=principal, member_id=member_id)
     current = member_relations([member]).team_role_ids(member).get(team.pk, [])
-    form = TeamMemberRolesForm(request.POST or None, org=principal.org, initial={"roles": current})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.team_member_roles_set(
-                principal=principal, team=team, member=member, role_ids=form.cleaned_data["roles"]
-            )
-        except ApplicationError as exc:
-            add_service_error(form, exc, {"roleIds": "roles"})
-        else:
-            messages.success(request, "Team roles updated.")
-            return redirect("org-team", team_id=team.pk)
-    return render(request, "org/team_member_roles.html", {"team": team, "member": member, "form": form})
+    return submit(
+        request,
+        TeamMemberRolesForm(request.POST or None, org=principal.org, initial={"roles": current}),
+        lambda data: services.team_member_roles_set(
+            principal=principal, team=team, member=member, role_ids=data["roles"]
+        ),
+        done=lambda _: succeeded(request, _team_url(team), "Team roles updated."),
+        page=lambda form: render(request, "org/team_member_roles.html", {"team": team, "member": member, "form": form}),
+        errors=form_error,
+    )

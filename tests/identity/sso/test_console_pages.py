@@ -167,3 +167,21 @@ def test_a_linked_sign_in_can_be_unlinked_by_its_owner_only(as_alice, acme, alic
     assert "Unlink" in page and "Link Company SSO" not in page
     assert as_alice.post(f"/identity/sso/linked/{identity.pk}/unlink")["Location"] == "/identity/sso/linked/"
     assert not FederatedIdentity.objects.exists()
+
+
+def test_the_provider_list_is_the_shared_console_list(as_alice, acme, make_idp):
+    make_idp(acme, name="Zeta SSO")
+    make_idp(acme, name="Alpha SSO", enabled=False)
+    page = as_alice.get("/identity/sso/?sort=name&dir=desc").content.decode()
+    assert page.index("Zeta SSO") < page.index("Alpha SSO") and 'aria-sort="descending"' in page
+    assert "2 identity providers" in page and 'id="idp-table-q"' in page
+    searched = as_alice.get("/identity/sso/?q=alpha&sort=name&dir=desc", **HTMX).content.decode()
+    assert "Alpha SSO" in searched and "Zeta SSO" not in searched and "<html" not in searched
+    assert 'id="idp-table-count" class="list-count muted" role="status" hx-swap-oob="innerHTML"' in searched
+    assert "hidden" in searched  # the disabled provider is not offered on the sign-in page
+
+
+def test_an_unknown_provider_type_is_the_styled_404(as_alice):
+    response = as_alice.get("/identity/sso/new/no-such-type/")
+    assert response.status_code == 404 and b"This provider type does not exist" in response.content
+    assert b'class="topbar"' in response.content

@@ -2,20 +2,22 @@
 auto-setup), edit, rotate, delete; and one's own linked SSO identities. Same services as the API."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from apps.core.console import console_view
-from apps.core.errors import ApplicationError, Forbidden, NotFound
+from apps.core.console import console_view, submit, succeeded
+from apps.core.console_list import Column, console_list
+from apps.core.errors import ApplicationError, NotFound
 from apps.core.htmx import is_partial
 from apps.identity.sso import selectors, services
-from apps.identity.sso.catalog import provider_type, provider_types
+from apps.identity.sso.catalog import ProviderType, provider_type, provider_types
 from apps.identity.sso.forms import AutoSetupForm, IdentityProviderForm, RotateSecretForm, add_service_errors
 from apps.identity.sso.models import IdentityProvider
-from apps.org.access import has
+from apps.org.access import has, require
+
+IDP_COLUMNS = (Column("Name", "name"), Column("Type"), Column("Issuer", "issuer"), Column("Sign-in page"))
 
 
 def _callback_url(request: HttpRequest) -> str:
@@ -23,36 +25,40 @@ def _callback_url(request: HttpRequest) -> str:
 
 
 def _idp(request: HttpRequest, idp_id: str) -> IdentityProvider:
-    try:
-        return selectors.idp_get(principal=request.principal, idp_id=idp_id)  # type: ignore[attr-defined]
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    return selectors.idp_get(principal=request.principal, idp_id=idp_id)  # type: ignore[attr-defined]
 
 
-def _require_manage(request: HttpRequest) -> None:
-    if not has(request.principal, services.MANAGE):  # type: ignore[attr-defined]
-        raise PermissionDenied("You may not configure identity providers.")
+def _kind(type_id: str, *, auto_setup: bool = False) -> ProviderType:
+    kind = provider_type(type_id)
+    if kind is None or (auto_setup and not kind.dcr_supported):
+        raise NotFound("Unknown provider type.", code="provider_type_not_found")
+    return kind
 
 
 @console_view
 @require_GET
 def idp_list_page(request: HttpRequest) -> HttpResponse:
-    try:
-        idps = list(selectors.idp_list(principal=request.principal))  # type: ignore[attr-defined]
-    except Forbidden as exc:
-        raise PermissionDenied(exc.message) from exc
+    listing = console_list(
+        request,
+        selectors.idp_list(principal=request.principal),  # type: ignore[attr-defined]
+        selectors.IDP_LIST,
+        columns=IDP_COLUMNS,
+        target="idp-table",
+        noun="identity provider",
+    )
     names = {t.id: t.name for t in provider_types()}
     context = {
-        "rows": [(idp, names.get(idp.provider_type, idp.provider_type)) for idp in idps],
+        "list": listing,
+        "rows": [(idp, names.get(idp.provider_type, idp.provider_type)) for idp in listing.items],
         "can_manage": has(request.principal, services.MANAGE),  # type: ignore[attr-defined]
     }
-    return render(request, "sso/idp_list.html", context)
+    return render(request, "sso/_idp_table.html" if listing.partial else "sso/idp_list.html", context)
 
 
 @console_view
 @require_GET
 def idp_new_page(request: HttpRequest) -> HttpResponse:
-    _require_manage(request)
+    require(request.principal, services.MANAGE)  # type: ignore[attr-defined]
     return render(request, "sso/idp_new.html", {"types": provider_types()})
 
 
@@ -73,62 +79,54 @@ def _form_page(request: HttpRequest, context: dict, report_only: bool) -> HttpRe
 @console_view
 @require_http_methods(["GET", "POST"])
 def idp_create_page(request: HttpRequest, type_id: str) -> HttpResponse:
-    _require_manage(request)
-    kind = provider_type(type_id)
-    if kind is None:
-        raise Http404("Unknown provider type")
+    principal = request.principal  # type: ignore[attr-defined]
+    require(principal, services.MANAGE)
+    kind = _kind(type_id)
     form = IdentityProviderForm(request.POST or None, initial={"name": kind.name, "issuer": kind.default_issuer})
-    action = request.POST.get("action", "save")
-    report = None
-    if request.method == "POST" and action == "test":
+    context = {"kind": kind, "report": None, "callback_url": _callback_url(request), "idp": None}
+    if request.method == "POST" and request.POST.get("action") == "test":
         report = _test_report(request, request.POST.get("issuer", ""), form)
-    elif request.method == "POST" and form.is_valid():
-        try:
-            idp = services.idp_create(
-                principal=request.principal,  # type: ignore[attr-defined]
-                provider_type_id=kind.id,
-                **form.service_kwargs(),
-            )
-        except ApplicationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, f"{idp.name} was added.")
-            return redirect("sso-idps")
-    context = {"form": form, "kind": kind, "report": report, "callback_url": _callback_url(request), "idp": None}
-    return _form_page(request, context, action == "test")
+        return _form_page(request, {**context, "form": form, "report": report}, report_only=True)
+    return submit(
+        request,
+        form,
+        lambda _data: services.idp_create(principal=principal, provider_type_id=kind.id, **form.service_kwargs()),
+        done=lambda idp: succeeded(request, "sso-idps", f"{idp.name} was added."),
+        page=lambda form: _form_page(request, {**context, "form": form}, report_only=False),
+        errors=add_service_errors,
+    )
 
 
 @console_view
 @require_http_methods(["GET", "POST"])
 def idp_auto_setup_page(request: HttpRequest, type_id: str) -> HttpResponse:
-    _require_manage(request)
-    kind = provider_type(type_id)
-    if kind is None or not kind.dcr_supported:
-        raise Http404("This provider type has no automatic setup")
-    form = AutoSetupForm(request.POST or None, initial={"name": kind.name, "provider_url": kind.default_issuer})
-    if request.method == "POST" and form.is_valid():
-        try:
-            idp = services.idp_auto_setup(
-                principal=request.principal,  # type: ignore[attr-defined]
-                name=form.cleaned_data["name"],
-                provider_url=form.cleaned_data["provider_url"],
-                provider_type_id=kind.id,
-                initial_access_token=form.cleaned_data["initial_access_token"],
-                redirect_uri=_callback_url(request),
-            )
-        except ApplicationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, f"{idp.name} was registered and added.")
-            return redirect("sso-idp", idp_id=idp.pk)
-    return render(request, "sso/auto_setup.html", {"form": form, "kind": kind})
+    principal = request.principal  # type: ignore[attr-defined]
+    require(principal, services.MANAGE)
+    kind = _kind(type_id, auto_setup=True)
+    return submit(
+        request,
+        AutoSetupForm(request.POST or None, initial={"name": kind.name, "provider_url": kind.default_issuer}),
+        lambda data: services.idp_auto_setup(
+            principal=principal,
+            name=data["name"],
+            provider_url=data["provider_url"],
+            provider_type_id=kind.id,
+            initial_access_token=data["initial_access_token"],
+            redirect_uri=_callback_url(request),
+        ),
+        done=lambda idp: succeeded(
+            request, reverse("sso-idp", kwargs={"idp_id": idp.pk}), f"{idp.name} was registered and added."
+        ),
+        page=lambda form: render(request, "sso/auto_setup.html", {"form": form, "kind": kind}),
+        errors=add_service_errors,
+    )
 
 
 @console_view
 @require_http_methods(["GET", "POST"])
 def idp_edit_page(request: HttpRequest, idp_id: str) -> HttpResponse:
+    principal = request.principal  # type: ignore[attr-defined]
     idp = _idp(request, idp_id)
-    can_manage = has(request.principal, services.MANAGE)  # type: ignore[attr-defined]
     initial = {
         "name": idp.name,
         "issuer": idp.issuer,
@@ -138,30 +136,27 @@ def idp_edit_page(request: HttpRequest, idp_id: str) -> HttpResponse:
         "enabled": idp.is_enabled,
     }
     form = IdentityProviderForm(request.POST or None, initial=initial, secret_required=False)
-    action = request.POST.get("action", "save")
-    report = None
-    if request.method == "POST":
-        _require_manage(request)
-        if action == "test":
-            report = _test_report(request, idp.issuer, form)
-        elif form.is_valid():
-            try:
-                services.idp_update(principal=request.principal, idp=idp, **form.service_kwargs())  # type: ignore[attr-defined]
-            except ApplicationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, f"{idp.name} was saved.")
-                return redirect("sso-idps")
     context = {
-        "form": form,
         "idp": idp,
         "kind": provider_type(idp.provider_type),
-        "report": report,
-        "can_manage": can_manage,
+        "report": None,
+        "can_manage": has(principal, services.MANAGE),
         "rotate_form": RotateSecretForm(),
         "callback_url": _callback_url(request),
     }
-    return _form_page(request, context, action == "test")
+    if request.method == "POST":
+        require(principal, services.MANAGE)
+        if request.POST.get("action") == "test":
+            report = _test_report(request, idp.issuer, form)
+            return _form_page(request, {**context, "form": form, "report": report}, report_only=True)
+    return submit(
+        request,
+        form,
+        lambda _data: services.idp_update(principal=principal, idp=idp, **form.service_kwargs()),
+        done=lambda _: succeeded(request, "sso-idps", f"{idp.name} was saved."),
+        page=lambda form: _form_page(request, {**context, "form": form}, report_only=False),
+        errors=add_service_errors,
+    )
 
 
 @console_view
@@ -213,7 +208,7 @@ def identities_page(request: HttpRequest) -> HttpResponse:
 def identity_unlink_page(request: HttpRequest, identity_id: str) -> HttpResponse:
     identity = selectors.identities_of(user_id=request.user.pk).filter(pk=identity_id).first()
     if identity is None:
-        raise Http404("No such linked identity")
+        raise NotFound("No such linked identity.", code="linked_identity_not_found")
     services.sso_identity_unlink(user=request.user, identity=identity)  # type: ignore[arg-type]
     messages.success(request, f"{identity.identity_provider.name} is no longer linked.")
     return redirect("sso-identities")

@@ -2,7 +2,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from apps.core.api.pagination import PageOptions, list_body, numbered_page
+from apps.core.api.pagination import list_body, numbered_page
 from apps.org.api.base import OrgApiView
 from apps.org.api.serializers.entities import MemberUpdatedSerializer
 from apps.org.api.serializers.members import (
@@ -12,12 +12,11 @@ from apps.org.api.serializers.members import (
     member_item,
 )
 from apps.org.api.serializers.requests import MemberUpdateSerializer, RequiredRoleIdsSerializer
-from apps.org.selectors.members import member_get, member_search, parse_member_filter
+from apps.org.selectors.members import MEMBER_PAGE, member_get, member_search, parse_member_filter
 from apps.org.selectors.relations import member_relations
 from apps.org.services import members as services
 
 TAGS = ["members"]
-MEMBER_PAGE = PageOptions(sort_fields={"name": ("name", "email"), "email": ("email",)}, default_sort="name")
 _FIELDS = {"name": "name", "email": "email", "preferences": "preferences", "isEnabled": "is_enabled"}
 
 

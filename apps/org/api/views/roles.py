@@ -2,7 +2,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from apps.core.api.pagination import PageOptions, list_body, numbered_page
+from apps.core.api.pagination import list_body, numbered_page
 from apps.org.api.base import ApiView, OrgApiView
 from apps.org.api.serializers.entities import (
     BundleSerializer,
@@ -19,16 +19,16 @@ from apps.org.api.serializers.responses import (
 )
 from apps.org.permissions import BUNDLES, CATALOG, RELATIONS
 from apps.org.selectors.roles import (
+    ROLE_PAGE,
     role_bundles,
     role_get,
+    role_list,
     role_permissions,
-    role_queryset,
     team_role_get,
-    team_role_queryset,
+    team_role_list,
     with_permission_counts,
 )
 
-ROLE_PAGE = PageOptions(sort_fields={"name": ("name",)}, default_sort="name", search_fields=("name", "description"))
 PAGE_PARAMS = [
     OpenApiParameter("page", int),
     OpenApiParameter("limit", int),
@@ -73,7 +73,7 @@ class RolesView(OrgApiView):
         tags=["roles"], summary="List organization roles", parameters=PAGE_PARAMS, responses={200: RolePageSerializer}
     )
     def get(self, request: Request) -> Response:
-        page = numbered_page(role_queryset(self.principal), request.query_params, ROLE_PAGE)
+        page = numbered_page(role_list(principal=self.principal), request.query_params, ROLE_PAGE)
         return Response(list_body(page, RoleEntrySerializer(with_permission_counts(page.objects), many=True).data))
 
 
@@ -88,7 +88,7 @@ class TeamRolesView(OrgApiView):
         tags=["roles"], summary="List team roles", parameters=PAGE_PARAMS, responses={200: TeamRolePageSerializer}
     )
     def get(self, request: Request) -> Response:
-        page = numbered_page(team_role_queryset(self.principal), request.query_params, ROLE_PAGE)
+        page = numbered_page(team_role_list(principal=self.principal), request.query_params, ROLE_PAGE)
         return Response(list_body(page, TeamRoleEntrySerializer(with_permission_counts(page.objects), many=True).data))
 
 

@@ -2,7 +2,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from apps.core.api.pagination import PageOptions, list_body, numbered_page
+from apps.core.api.pagination import list_body, numbered_page
 from apps.org.api.base import OrgApiView
 from apps.org.api.serializers.entities import TeamEntrySerializer, TeamMembershipSerializer, TeamSerializer
 from apps.org.api.serializers.members import member_included
@@ -15,14 +15,10 @@ from apps.org.api.serializers.requests import (
 from apps.org.api.serializers.responses import TeamListSerializer, TeamMemberPageSerializer, TeamPageSerializer
 from apps.org.selectors.members import member_get
 from apps.org.selectors.relations import member_relations
-from apps.org.selectors.teams import my_teams, team_get, team_members, team_queryset
+from apps.org.selectors.teams import TEAM_MEMBER_PAGE, TEAM_PAGE, my_teams, team_get, team_list, team_members
 from apps.org.services import teams as services
 
 TAGS = ["teams"]
-TEAM_PAGE = PageOptions(sort_fields={"name": ("name",)}, default_sort="name", search_fields=("name",))
-TEAM_MEMBER_PAGE = PageOptions(
-    sort_fields={"name": ("member__name", "member__email"), "email": ("member__email",)}, default_sort="name"
-)
 PAGE_PARAMS = [
     OpenApiParameter("page", int, description="1-based page number"),
     OpenApiParameter("limit", int, description="0..100, default 100"),
@@ -45,7 +41,7 @@ class MyTeamsView(OrgApiView):
 class TeamsView(OrgApiView):
     @extend_schema(tags=TAGS, summary="List teams", parameters=PAGE_PARAMS, responses={200: TeamPageSerializer})
     def get(self, request: Request) -> Response:
-        page = numbered_page(team_queryset(self.principal), request.query_params, TEAM_PAGE)
+        page = numbered_page(team_list(principal=self.principal), request.query_params, TEAM_PAGE)
         return Response(list_body(page, [_entry(t) for t in page.objects]))
 
     @extend_schema(
