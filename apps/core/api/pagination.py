@@ -1,6 +1,9 @@
 """The reference's three list shapes: marker (keyset), page (total + page), and both.
 
-Strict parameters: a bad limit, page, sortBy, sortDirection or marker is a 400 error object.
+Strict parameters: a bad limit, page, sortBy, sortDirection, search or marker is a 400 error object.
+Numbers are ASCII digits within bounds (`limit` 0..100, `page` 1..settings.LIST_MAX_PAGE), so no
+parameter can reach the database as an offset it cannot represent; `search` is at most
+settings.LIST_MAX_SEARCH_LENGTH characters (SQLite refuses long LIKE patterns).
 Keyset pagination refuses unordered querysets, so a page boundary is always well defined.
 """
 
@@ -8,12 +11,14 @@ import base64
 import binascii
 import datetime as dt
 import json
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import reduce
 from operator import or_
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Q, QuerySet
 
 from apps.core.errors import InvalidInput
@@ -22,22 +27,49 @@ MAX_LIMIT = 100
 DEFAULT_LIMIT = 100
 
 
+# int() also takes "+5", " 5", "1_0" and non-ASCII digits; a list parameter is plain digits, and short.
+_DIGITS = re.compile(r"[0-9]{1,18}")
+
+
+def _bounded_int(raw: str | None, default: int, *, minimum: int, maximum: int) -> int | None:
+    """`raw` as an integer in minimum..maximum (`default` when empty); None when it is anything else."""
+    if not raw:
+        return default
+    if not _DIGITS.fullmatch(raw):
+        return None
+    value = int(raw)
+    return value if minimum <= value <= maximum else None
+
+
+def _parse_int(params: Mapping[str, str], name: str, default: int, *, minimum: int, maximum: int) -> int:
+    value = _bounded_int(params.get(name), default, minimum=minimum, maximum=maximum)
+    if value is None:
+        bound = f"between {minimum} and {maximum}"
+        raise InvalidInput(f"{name} must be an integer {bound}.", field_errors={name: f"Must be an integer {bound}."})
+    return value
+
+
 def parse_limit(params: Mapping[str, str]) -> int:
     return _parse_int(params, "limit", DEFAULT_LIMIT, minimum=0, maximum=MAX_LIMIT)
 
 
-def _parse_int(params: Mapping[str, str], name: str, default: int, *, minimum: int, maximum: int | None = None) -> int:
-    raw = params.get(name)
-    if not raw:
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        value = None
-    if value is None or value < minimum or (maximum is not None and value > maximum):
-        bound = f"between {minimum} and {maximum}" if maximum is not None else f"at least {minimum}"
-        raise InvalidInput(f"{name} must be an integer {bound}.", field_errors={name: f"Must be an integer {bound}."})
-    return value
+def parse_page(params: Mapping[str, str]) -> int:
+    return _parse_int(params, "page", 1, minimum=1, maximum=settings.LIST_MAX_PAGE)
+
+
+def page_number(raw: str | None) -> int:
+    """The page a console link asks for; a page number that is not one falls back to the first page."""
+    return _bounded_int(raw, 1, minimum=1, maximum=settings.LIST_MAX_PAGE) or 1
+
+
+def parse_search(params: Mapping[str, str]) -> str:
+    search = (params.get("search") or "").strip()
+    maximum = settings.LIST_MAX_SEARCH_LENGTH
+    if len(search) > maximum:
+        raise InvalidInput(
+            f"search must be at most {maximum} characters.", field_errors={"search": f"At most {maximum} characters."}
+        )
+    return search
 
 
 def _ordering(queryset: QuerySet) -> list[str]:
@@ -119,7 +151,7 @@ class PageOptions:
 
 def numbered_page(queryset: QuerySet, params: Mapping[str, str], options: PageOptions) -> Page:
     limit = parse_limit(params)
-    page = _parse_int(params, "page", 1, minimum=1)
+    page = parse_page(params)
     sort_by = params.get("sortBy") or options.default_sort
     if sort_by not in options.sort_fields:
         allowed = ", ".join(options.sort_fields)
@@ -127,14 +159,20 @@ def numbered_page(queryset: QuerySet, params: Mapping[str, str], options: PageOp
     direction = params.get("sortDirection") or options.default_direction
     if direction not in ("asc", "desc"):
         raise InvalidInput("sortDirection must be asc or desc.", field_errors={"sortDirection": "Must be asc or desc."})
-    search = (params.get("search") or "").strip()
+    search = parse_search(params)
     if search and options.search_fields:
         queryset = queryset.filter(reduce(or_, (Q(**{f"{f}__icontains": search}) for f in options.search_fields)))
     sign = "-" if direction == "desc" else ""
     queryset = queryset.order_by(*(f"{sign}{f}" for f in options.sort_fields[sort_by]), f"{sign}id")
     total = queryset.count()
     offset = (page - 1) * limit
-    return Page(objects=list(queryset[offset : offset + limit]) if limit else [], total=total)
+    if not limit or offset >= total:
+        return Page(objects=[], total=total)
+    # Ids first, rows second: the database sorts and skips narrow (index-only) rows, and builds the wide ones with
+    # their joins only for the page, so a deep page costs about what the first one does.
+    ids = list(queryset.values_list("pk", flat=True)[offset : offset + limit])
+    rows = {row.pk: row for row in queryset.order_by().filter(pk__in=ids)}
+    return Page(objects=[rows[pk] for pk in ids], total=total)
 
 
 def list_body(page: Page, items: list[Any], **extra: Any) -> dict[str, Any]:

@@ -1,7 +1,9 @@
+from types import SimpleNamespace
 from typing import Any
 
 from rest_framework import serializers
 
+from apps.core.api.fast import dump
 from apps.core.api.included import Included
 from apps.org.api.serializers.entities import (
     MemberSerializer,
@@ -85,30 +87,34 @@ def member_item(member: Member, relations: MemberRelations) -> dict[str, Any]:
 
 
 def member_included(members: list[Member], relations: MemberRelations) -> dict[str, Any]:
-    def user_entry(user) -> dict[str, Any]:
-        auth = relations.auth[user.pk]
-        return UserEntrySerializer(
-            {
-                "user": user,
-                "emails": relations.emails[user.pk],
-                "auth": {"has2FA": auth.has_2fa, "hasPassword": auth.has_password, "hasRecovery": auth.has_recovery},
-            }
-        ).data
-
+    users = [
+        SimpleNamespace(
+            pk=m.user.pk,
+            user=m.user,
+            emails=relations.emails[m.user.pk],
+            auth={
+                "has2FA": relations.auth[m.user.pk].has_2fa,
+                "hasPassword": relations.auth[m.user.pk].has_password,
+                "hasRecovery": relations.auth[m.user.pk].has_recovery,
+            },
+        )
+        for m in members
+    ]
     included = (
         Included()
-        .add("members", members, lambda m: MemberSerializer(m).data)
-        .add("users", [m.user for m in members], user_entry)
-        .add("roles", relations.roles, lambda r: RoleEntrySerializer(r).data)
-        .add("teams", relations.teams, lambda t: TeamEntrySerializer(t).data)
-        .add("teamRoles", relations.team_roles, lambda r: TeamRoleEntrySerializer(r).data)
+        .add("members", members, MemberSerializer)
+        .add("users", users, UserEntrySerializer)
+        .add("roles", relations.roles, RoleEntrySerializer)
+        .add("teams", relations.teams, TeamEntrySerializer)
+        .add("teamRoles", relations.team_roles, TeamRoleEntrySerializer)
         .as_dict()
     )
-    included["_entityRelations"] = EntityRelationsSerializer(
+    included["_entityRelations"] = dump(
+        EntityRelationsSerializer,
         {
             "memberRoles": relations.member_roles,
             "memberTeams": relations.memberships,
             "memberTeamRoles": relations.membership_roles,
-        }
-    ).data
+        },
+    )
     return included

@@ -1,0 +1,59 @@
+"""The yardstick: a bare Django view returning the same rows as a list endpoint, with no framework around it.
+
+Each entry takes the request's organization id and page parameters and returns the rows of one page with
+`values()`: no authentication, no permission check, no serializer, no related data. A list endpoint's ratio to
+its bare view says what the API's own work costs.
+"""
+
+from collections.abc import Callable
+from typing import Any
+
+from django.apps import apps
+from django.http import HttpRequest, JsonResponse
+
+BARE: dict[str, Callable[[str, int, int], list[dict[str, Any]]]] = {}
+
+
+def bare(name: str):
+    def register(fn):
+        BARE[name] = fn
+        return fn
+
+    return register
+
+
+def _page(request: HttpRequest) -> tuple[int, int]:
+    return int(request.GET.get("page", 1)), int(request.GET.get("limit", 100))
+
+
+@bare("members")
+def members(org_id: str, page: int, limit: int) -> list[dict[str, Any]]:
+    member = apps.get_model("org", "Member")
+    rows = member.objects.filter(organization_id=org_id).order_by("name", "email", "id")
+    return list(rows.values("id", "user_id", "name", "email", "is_enabled")[(page - 1) * limit : page * limit])
+
+
+@bare("teams")
+def teams(org_id: str, page: int, limit: int) -> list[dict[str, Any]]:
+    team = apps.get_model("org", "Team")
+    rows = team.objects.filter(organization_id=org_id).order_by("name", "id")
+    return list(rows.values("id", "name", "created_at")[(page - 1) * limit : page * limit])
+
+
+@bare("users")
+def users(org_id: str, page: int, limit: int) -> list[dict[str, Any]]:
+    user = apps.get_model("identity", "User")
+    rows = user.objects.filter(memberships__organization_id=org_id).order_by("email", "id")
+    return list(rows.values("id", "email", "given_name", "family_name")[(page - 1) * limit : page * limit])
+
+
+@bare("clusters")
+def clusters(org_id: str, page: int, limit: int) -> list[dict[str, Any]]:
+    cluster = apps.get_model("infra", "Cluster")
+    rows = cluster.objects.filter(organization_id=org_id).order_by("name", "id")
+    return list(rows.values()[(page - 1) * limit : page * limit])
+
+
+def bare_view(request: HttpRequest, name: str) -> JsonResponse:
+    page, limit = _page(request)
+    return JsonResponse({"items": BARE[name](request.GET["org"], page, limit)}, safe=False)
