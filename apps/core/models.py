@@ -27,7 +27,9 @@ class BaseModel(models.Model):
         super().save(*args, **kwargs)
 
 
-# Operation lives in its own module; Django discovers models through this package.
+# These models live in their own modules; Django discovers models through this one.
+from apps.core.audit import AuditEvent  # noqa: E402
+from apps.core.events import EventDelivery, OutboxEvent  # noqa: E402
 from apps.core.operations import Operation  # noqa: E402
 
-__all__ = ["BaseModel", "Operation"]
+__all__ = ["AuditEvent", "BaseModel", "EventDelivery", "Operation", "OutboxEvent"]

@@ -1,8 +1,12 @@
+import logging
+
 from celery import shared_task
 
-from apps.core import health
+from apps.core import audit, events, health
 from apps.core.errors import ServiceUnavailable
 from apps.core.operations import Operation, OperationReporter
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task(acks_late=True)
@@ -31,3 +35,27 @@ def run_diagnostics(operation_id: str) -> None:
         reporter.fail(ServiceUnavailable(f"Unreachable: {', '.join(failed)}", code="dependency_unavailable"))
     else:
         reporter.succeed({"checks": results}, message="All dependencies reachable")
+
+
+@shared_task(acks_late=True)
+def deliver_event(event_id: str) -> None:
+    """Deliver one outbox event to its subscribers; safe to run twice (each subscriber runs once)."""
+    retry_at = events.deliver(event_id)
+    if retry_at is not None:
+        events.enqueue(event_id, at=retry_at)
+
+
+@shared_task(acks_late=True)
+def sweep_events() -> None:
+    """Beat: enqueue again the events whose delivery a dead worker left behind."""
+    swept = events.sweep()
+    if swept:
+        logger.warning("re-enqueued %d undelivered events", len(swept))
+
+
+@shared_task(acks_late=True)
+def prune_audit_events() -> None:
+    """Beat: delete audit records older than AUDIT_RETENTION_DAYS."""
+    deleted = audit.prune()
+    if deleted:
+        logger.info("pruned %d audit records", deleted)

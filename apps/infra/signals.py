@@ -1,16 +1,12 @@
-"""Signals of the local data plane, and the reaper run when a Celery worker starts."""
+"""The reaper run when a Celery worker starts. (A lost Sail process is announced as the outbox event
+`sail_process.lost`, see `apps.infra.providers.local.reaper`.)"""
 
 import logging
 
 from celery.signals import worker_ready
 from django.db import connections
-from django.dispatch import Signal
 
 logger = logging.getLogger(__name__)
-
-# Sent by the reaper for each Sail process that ended without a stop request; kwargs: lost (reaper.LostProcess).
-# A receiver fails the run (lost.run_id) or marks the cluster (lost.cluster_id) the server served.
-sail_process_lost = Signal()
 
 
 @worker_ready.connect

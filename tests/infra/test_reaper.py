@@ -9,10 +9,10 @@ import psutil
 import pytest
 from django.conf import settings
 
+from apps.core.events import OutboxEvent, deliver_pending, subscribe, unsubscribe
 from apps.infra.models import SailProcess, SailProcessLifetime, SailProcessStatus
 from apps.infra.providers.local import reap_sail_processes, sail_start, sail_stop
 from apps.infra.providers.local.host import ProcessRef
-from apps.infra.signals import sail_process_lost
 
 pytestmark = pytest.mark.integration
 
@@ -30,17 +30,10 @@ os.kill(os.getpid(), signal.SIGKILL)
 """
 
 
-@pytest.fixture
-def lost():
-    """What the reaper announced through sail_process_lost."""
-    received = []
-
-    def receiver(sender, lost, **kwargs):
-        received.append(lost)
-
-    sail_process_lost.connect(receiver)
-    yield received
-    sail_process_lost.disconnect(receiver)
+def announced() -> list[tuple[str, dict]]:
+    """What the reaper announced: its `sail_process.lost` events (process id, payload), oldest first."""
+    events = OutboxEvent.objects.filter(event_type="sail_process.lost").order_by("occurred_at", "id")
+    return [(event.resource_id, event.payload) for event in events]
 
 
 def _crash_a_supervisor(env: dict[str, str], *args: str) -> list[tuple[str, int]]:
@@ -57,7 +50,7 @@ def _crash_a_supervisor(env: dict[str, str], *args: str) -> list[tuple[str, int]
 
 
 @pytest.mark.django_db
-def test_it_stops_a_sail_process_whose_row_is_gone(lost):
+def test_it_stops_a_sail_process_whose_row_is_gone():
     server = sail_start(purpose="test: stray")
     SailProcess.objects.filter(pk=server.process_id).delete()
 
@@ -65,11 +58,20 @@ def test_it_stops_a_sail_process_whose_row_is_gone(lost):
 
     assert report.strays_stopped == [server.ref.pid]
     assert not server.ref.is_alive()
-    assert lost == []  # no row, nothing to announce
+    assert announced() == []  # no row, nothing to announce
+
+
+@pytest.fixture
+def subscriber():
+    """A subscriber of `sail_process.lost`, like the one that fails the run a lost server served."""
+    received = []
+    subscribe("sail_process.lost", received.append, name="tests.reaper.lost")
+    yield received
+    unsubscribe("tests.reaper.lost")
 
 
 @pytest.mark.django_db
-def test_it_marks_a_row_whose_process_died_and_announces_the_run_it_served(lost):
+def test_it_marks_a_row_whose_process_died_and_announces_the_run_it_served(subscriber):
     server = sail_start(purpose="test: died", run_id="DIEDRUN001")
     psutil.Process(server.ref.pid).kill()
     psutil.Process(server.ref.pid).wait(10)
@@ -80,25 +82,28 @@ def test_it_marks_a_row_whose_process_died_and_announces_the_run_it_served(lost)
     assert row.status == SailProcessStatus.EXITED
     assert row.status_message == f"The Sail server (pid {server.ref.pid}) exited unexpectedly."
     assert report.run_ids == ["DIEDRUN001"]
-    assert [(each.process_id, each.run_id, each.message) for each in lost] == [
-        (server.process_id, "DIEDRUN001", row.status_message)
-    ]
+    payload = {"runId": "DIEDRUN001", "clusterId": "", "status": "exited", "message": row.status_message}
+    assert announced() == [(server.process_id, payload)]
     assert reap_sail_processes().lost == []  # announced once
+    deliver_pending()
+    assert [(e.event_type, e.resource_type, e.resource_id, e.payload) for e in subscriber] == [
+        ("sail_process.lost", "sailprocess", server.process_id, payload)
+    ]
 
 
 @pytest.mark.django_db
-def test_it_leaves_a_live_supervisors_server_alone(lost):
+def test_it_leaves_a_live_supervisors_server_alone():
     server = sail_start(purpose="test: supervised", run_id="LIVERUN001")
     try:
         report = reap_sail_processes()
-        assert report.lost == [] and report.strays_stopped == []
+        assert report.lost == [] and report.strays_stopped == [] and announced() == []
         assert server.ref.is_alive()
         assert SailProcess.objects.get(pk=server.process_id).status == SailProcessStatus.RUNNING
     finally:
         sail_stop(process_id=server.process_id)
 
 
-def test_it_reaps_the_server_of_a_crashed_supervisor_but_not_a_detached_one(sail_subprocess_env, lost):
+def test_it_reaps_the_server_of_a_crashed_supervisor_but_not_a_detached_one(sail_subprocess_env):
     (bound_id, bound_pid), (detached_id, detached_pid) = _crash_a_supervisor(sail_subprocess_env, "--with-detached")
     bound = ProcessRef.of(psutil.Process(bound_pid))
     assert bound.is_alive()  # its own session: the supervisor's death did not take it down
@@ -110,7 +115,7 @@ def test_it_reaps_the_server_of_a_crashed_supervisor_but_not_a_detached_one(sail
     assert row.status == SailProcessStatus.REAPED
     assert "supervising this Sail server" in row.status_message and "stopped unexpectedly" in row.status_message
     assert report.run_ids == ["CRASHRUN01"]
-    assert [each.run_id for each in lost] == ["CRASHRUN01"]
+    assert [(process_id, payload["runId"]) for process_id, payload in announced()] == [(bound_id, "CRASHRUN01")]
 
     detached = SailProcess.objects.get(pk=detached_id)
     assert detached.status == SailProcessStatus.RUNNING and detached.lifetime == SailProcessLifetime.DETACHED

@@ -4,7 +4,8 @@ Every API exchange of the test process is in `ApiClient.recorded`. After each te
 collects the secrets that creation responses show once (API keys, TOTP seeds and otpauth URIs,
 recovery codes, temporary passwords, login/trusted-device/challenge tokens) and the IdP client
 secrets sent in request bodies to `/auth/idps*`, then fails the test if any OTHER response body
-contains one of them. It runs per test inside each process, so it also holds under pytest-xdist.
+contains one of them, or any audit record written in this process does (an audit record never shows
+a secret). It runs per test inside each process, so it also holds under pytest-xdist.
 """
 
 import json
@@ -15,6 +16,7 @@ from typing import Any
 import pytest
 
 Exchange = tuple[str, str, str, int, str]  # method, url, request body, status, response body
+Record = tuple[str, str]  # a description of an audit record, and every value it stores as text
 
 # Response keys whose values are shown once, by the response that creates them.
 ONCE_KEYS = {"secret", "otpauthUri", "recoveryCodes", "token", "trustedDeviceToken", "challengeId", "password"}
@@ -28,7 +30,7 @@ class Leak:
     leaked_by: str
 
     def __str__(self) -> str:
-        return f"{self.secret[:6]}… shown once by {self.shown_by} reappeared in the response of {self.leaked_by}"
+        return f"{self.secret[:6]}… shown once by {self.shown_by} reappeared in {self.leaked_by}"
 
 
 def _json(text: str) -> Any:
@@ -72,11 +74,16 @@ class LeakDetector:
     """Incremental: feed exchanges as they happen; `check` returns the leaks among everything fed so far."""
 
     exchanges: list[Exchange] = field(default_factory=list)
+    records: list[Record] = field(default_factory=list)
     shown_at: dict[str, int] = field(default_factory=dict)
     scanned: int = 0
+    records_scanned: int = 0
 
     def feed(self, exchanges: Sequence[Exchange]) -> None:
         self.exchanges.extend(exchanges)
+
+    def feed_records(self, records: Sequence[Record]) -> None:
+        self.records.extend(records)
 
     def check(self) -> list[Leak]:
         new_secrets: dict[str, int] = {}
@@ -93,7 +100,15 @@ class LeakDetector:
             for secret, shown in candidates.items():
                 if index != shown and secret in body:
                     leaks.append(Leak(secret, _describe(self.exchanges[shown]), _describe(exchange)))
+        for index, (description, text) in enumerate(self.records):
+            candidates = self.shown_at if index >= self.records_scanned else new_secrets
+            leaks.extend(
+                Leak(secret, _describe(self.exchanges[shown]), description)
+                for secret, shown in candidates.items()
+                if secret in text
+            )
         self.scanned = len(self.exchanges)
+        self.records_scanned = len(self.records)
         return leaks
 
 
@@ -102,15 +117,28 @@ def _describe(exchange: Exchange) -> str:
 
 
 _detector = LeakDetector()
+_records: list[Record] = []  # every audit record this process saved, as it was saved (rolled back or not)
+
+
+def _capture_audit_record(sender: Any, instance: Any, created: bool, **kwargs: Any) -> None:
+    if created:
+        values = [str(getattr(instance, f.attname)) for f in instance._meta.concrete_fields if f.name != "changes"]
+        text = " ".join([*values, json.dumps(instance.changes, default=str)])
+        _records.append((f"the audit record {instance.action} {instance.target_type}:{instance.target_id}", text))
 
 
 @pytest.fixture(autouse=True)
 def _no_secret_leaks() -> Iterator[None]:
+    from django.db.models.signals import post_save
+
+    from apps.core.audit import AuditEvent
     from tests.conftest import ApiClient
 
+    post_save.connect(_capture_audit_record, sender=AuditEvent, dispatch_uid="secret-leaks", weak=False)
     yield
     fresh = ApiClient.recorded[len(_detector.exchanges) :]
     _detector.feed(fresh)
+    _detector.feed_records(_records[len(_detector.records) :])
     leaks = _detector.check()
     if leaks:
-        pytest.fail("secret leaked in an API response:\n" + "\n".join(str(leak) for leak in leaks), pytrace=False)
+        pytest.fail("secret leaked:\n" + "\n".join(str(leak) for leak in leaks), pytrace=False)

@@ -6,27 +6,27 @@ import time
 import pytest
 from django.conf import settings
 
+from apps.core.events import deliver_pending, subscribe, unsubscribe
 from apps.infra.models import SailProcess, SailProcessStatus
 from apps.infra.providers.local import reap_sail_processes
 from apps.infra.providers.local.host import ProcessRef
-from apps.infra.signals import sail_process_lost
 from apps.workloads.runner import FileRunReporter, RunPaths, read_events
 from tests.workloads.conftest import LONG_QUERY
 
 pytestmark = pytest.mark.integration
 
 
-def fail_file_backed_run(sender, lost, **kwargs) -> None:
-    """What the workloads app does on its run rows, done on a `sail_run` run's files."""
-    if lost.run_id:
-        FileRunReporter(RunPaths.for_run(lost.run_id).root).fail_if_unfinished(lost.message)
+def fail_file_backed_run(event) -> None:
+    """What the workloads app does on its run rows (on `sail_process.lost`), done on a `sail_run` run's files."""
+    if event.payload["runId"]:
+        FileRunReporter(RunPaths.for_run(event.payload["runId"]).root).fail_if_unfinished(event.payload["message"])
 
 
 @pytest.fixture
 def run_failure_hook():
-    sail_process_lost.connect(fail_file_backed_run)
+    subscribe("sail_process.lost", fail_file_backed_run, name="tests.fail_file_backed_run")
     yield
-    sail_process_lost.disconnect(fail_file_backed_run)
+    unsubscribe("tests.fail_file_backed_run")
 
 
 def test_killing_the_runners_process_leaves_no_orphan_and_fails_the_run(sail_subprocess_env, run_id, run_failure_hook):
@@ -52,6 +52,7 @@ def test_killing_the_runners_process_leaves_no_orphan_and_fails_the_run(sail_sub
     assert server.is_alive()  # the supervisor is gone, its server is not: without the reaper it would run forever
 
     report = reap_sail_processes(grace_seconds=2)
+    deliver_pending()  # what a worker does once the reaper's transaction committed
 
     assert report.run_ids == [run_id]
     assert not server.is_alive()

@@ -10,7 +10,7 @@ from typing import Any
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
-from apps.core.actor import set_actor_id
+from apps.core.actor import set_actor
 from apps.core.errors import InvalidInput, NotFound, Unauthenticated
 from apps.core.principal import Principal
 from apps.org.login_limits import login_within_org_limits
@@ -33,7 +33,7 @@ class ApiView(APIView):
             self.principal = Principal(service_account=request.user, credential=request.auth)
         else:
             self.principal = Principal(user=request.user, credential=request.auth)
-        set_actor_id(self.principal.id)
+        set_actor(self.principal.id, self.principal.kind)
 
 
 class OrgApiView(ApiView):

@@ -4,18 +4,21 @@
 - a Sail process whose supervisor is gone (a run's server, or any server still starting) is an orphan: stopped,
   its row marked `reaped`;
 - a live row whose process is gone is marked `exited`.
-Each row ended here is announced with `sail_process_lost` (the workloads app fails the run it served).
+Each row ended here is announced with the event `sail_process.lost` on the SailProcess, payload `runId`,
+`clusterId`, `status`, `message` (a subscriber fails the run or marks the cluster the server served).
 """
 
 import logging
 from dataclasses import dataclass, field
 
+from django.db import transaction
+
 from apps.core import clock
+from apps.core.events import publish
 from apps.infra.models import LIVE_STATUSES, SailProcess, SailProcessLifetime, SailProcessStatus
 from apps.infra.providers.local.host import ProcessRef, boot_id, hostname
 from apps.infra.providers.local.process import marked_processes, stop_process
 from apps.infra.providers.local.supervisor import namespace
-from apps.infra.signals import sail_process_lost
 
 logger = logging.getLogger(__name__)
 
@@ -85,6 +88,7 @@ def _orphaned(row: SailProcess) -> bool:
     return bound and not _supervisor(row).is_alive()
 
 
+@transaction.atomic
 def _end(row: SailProcess, status: SailProcessStatus, message: str, report: ReapReport | None) -> None:
     # Conditional on the row still being live: two reapers racing end it (and announce it) once.
     updated = SailProcess.objects.filter(pk=row.pk, status__in=LIVE_STATUSES).update(
@@ -97,6 +101,9 @@ def _end(row: SailProcess, status: SailProcessStatus, message: str, report: Reap
     )
     report.lost.append(lost)
     logger.warning("Sail process %s %s: %s", row.pk, status, message)
-    for receiver, result in sail_process_lost.send_robust(sender=SailProcess, lost=lost):
-        if isinstance(result, Exception):
-            logger.error("sail_process_lost receiver %r failed: %s", receiver, result, exc_info=result)
+    # Committed with the status change: the announcement cannot be lost, nor made for a change that rolled back.
+    publish(
+        "sail_process.lost",
+        row,
+        {"runId": lost.run_id, "clusterId": lost.cluster_id, "status": lost.status, "message": lost.message},
+    )
