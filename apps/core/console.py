@@ -74,16 +74,28 @@ def login_redirect(request: HttpRequest) -> HttpResponse:
 
 
 def error_response(request: HttpRequest, exc: ApplicationError) -> HttpResponse:
+    if exc.code == "reauth_required":
+        # A sensitive action with a sign-in older than the re-auth window: confirm the password, then come back.
+        back = _same_site(request, request.headers.get("Referer", "")) or request.get_full_path()
+        target = f"{resolve_url(settings.CONSOLE_REAUTH_URL)}?{urlencode({'next': back})}"
+        messages.info(request, "Confirm your password to continue.")
+        return HttpResponseClientRedirect(target) if getattr(request, "htmx", None) else redirect(target)
     if is_partial(request):
         # htmx swaps no error response: the page stays as it was and the message comes as a toast.
         response = HttpResponse(exc.message, status=exc.status, content_type="text/plain; charset=utf-8")
         return hx_trigger(response, toast={"level": "error", "text": _explanation(exc)})
     if request.method not in ("GET", "HEAD") and not isinstance(exc, NotFound | Forbidden):
-        back = request.headers.get("Referer", "")
-        if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        back = _same_site(request, request.headers.get("Referer", ""))
+        if back:
             messages.error(request, exc.message)
             return redirect(back)
     return error_page(request, exc)
+
+
+def _same_site(request: HttpRequest, url: str) -> str:
+    """`url` when it is on this site (safe to redirect to), else an empty string."""
+    safe = url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}, require_https=request.is_secure())
+    return url if url and safe else ""
 
 
 _TITLES = {

@@ -25,12 +25,18 @@ def send_email_verification(*, to: str, user: User, link: str) -> None:
 
 
 def send_login_code(*, user: User, code: str, minutes: int) -> None:
-    _send(user.email, f"your sign-in code is {code}", "login_code", user=user, code=code, minutes=minutes)
+    # The code stays in the body: subjects show on lock screens and in mail logs.
+    _send(user.email, "your sign-in code", "login_code", user=user, code=code, minutes=minutes)
 
 
 def send_password_reset(*, user: User, link: str, welcome: bool = False) -> None:
     subject = "set your password" if welcome else "reset your password"
     _send(user.email, subject, "password_reset", user=user, link=link, welcome=welcome)
+
+
+def send_signup_attempt(*, user: User, reset_link: str) -> None:
+    """Someone tried to sign up with an address that has an account: its owner hears of it, the form does not."""
+    _send(user.email, "someone tried to sign up with your address", "signup_attempt", user=user, link=reset_link)
 
 
 def send_temporary_password_notice(*, user: User) -> None:

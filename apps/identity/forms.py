@@ -66,6 +66,11 @@ class ReauthForm(forms.Form):
     password = _password("current-password")
 
 
+class PasswordChangeForm(forms.Form):
+    password = _password("current-password", "Current password")
+    new_password = _password("new-password", "New password")
+
+
 class ProfileForm(forms.Form):
     given_name = forms.CharField(label="Given name", max_length=150, required=False)
     family_name = forms.CharField(label="Family name", max_length=150, required=False)

@@ -18,6 +18,7 @@ urlpatterns = [
     path("identity/", account.profile_page, name="identity-profile"),
     path("identity/profile", account.profile_update, name="identity-profile-update"),
     path("identity/reauth/", account.reauth_page, name="identity-reauth"),
+    path("identity/password", account.password_change, name="identity-password-change"),
     path("identity/emails", account.email_add, name="identity-email-add"),
     path("identity/emails/<str:email_id>/primary", account.email_make_primary, name="identity-email-primary"),
     path("identity/mfa/totp", account.totp_start, name="identity-totp-start"),

@@ -3,18 +3,22 @@
 Grants come from three places: organization roles (org-wide when the role is `allTeams`, otherwise in
 the member's own teams for team-scoped relations), team roles (in that team), and policies (org-wide,
 for a user, a service account, or a team the member belongs to). They are loaded once per principal
-with three queries, whatever the number of roles or teams, and cached on the principal for the request.
+with one query, whatever the number of roles or teams, and cached on the principal for the request.
+
+Above the relation an action needs, nobody acts above their own grants: `require_over` (changing a member or a
+service account holding more) and `require_may_*` (giving roles, invitations or policies reaching further).
 """
 
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import F, JSONField, Q, QuerySet, Value
+from django.db.models.functions import Coalesce
 
 from apps.core.errors import Forbidden
 from apps.core.principal import Principal
-from apps.org.models import MemberRole, Policy, Team, TeamMember
+from apps.org.models import Member, MemberRole, Organization, Policy, Role, Team, TeamMember, TeamRole
 from apps.org.permissions import RELATIONS, SYSTEM_ORG_ROLES, TEAM_RELATIONS, team_role_permissions
 
 
@@ -26,9 +30,20 @@ class Grants:
     def teams_with(self, relation: str) -> list[str]:
         return [team for team, perms in self.in_teams.items() if relation in perms]
 
+    def beyond(self, held: "Grants") -> frozenset[str]:
+        """What these grants reach that `held` does not: relations outside `held`, org-wide or in some team."""
+        extra = set(self.org_wide - held.org_wide)
+        for team, perms in self.in_teams.items():
+            extra |= perms - held.org_wide - held.in_teams.get(team, frozenset())
+        return frozenset(extra)
+
+
+NO_GRANTS = Grants(frozenset(), {})
+_NO_PERMISSIONS = Value(None, output_field=JSONField())
+
 
 def grants(principal: Principal) -> Grants:
-    """The principal's grants in its organization, loaded once (three queries) and cached on the principal."""
+    """The principal's grants in its organization, loaded once (one query) and cached on the principal."""
     if principal.grants_cache is None:
         principal.grants_cache = _load_grants(principal)
     return principal.grants_cache
@@ -39,34 +54,110 @@ def permissions(principal: Principal) -> frozenset[str]:
     return grants(principal).org_wide
 
 
+def _combine(
+    roles: Iterable[tuple[str, bool]], teams: Iterable[tuple[str, str | None]], policies: Iterable[Iterable[str]]
+) -> Grants:
+    """Grants from org roles (key, allTeams), team links (team id, team role key) and policy permission lists."""
+    org_wide: set[str] = set()
+    local: set[str] = set()  # team-scoped permissions of roles that are not allTeams
+    for key, all_teams in roles:
+        perms = SYSTEM_ORG_ROLES[key].permissions if key in SYSTEM_ORG_ROLES else frozenset()
+        if all_teams:
+            org_wide |= perms
+        else:
+            org_wide |= perms - TEAM_RELATIONS
+            local |= perms & TEAM_RELATIONS
+    in_teams: dict[str, set[str]] = {}
+    for team_id, role_key in teams:
+        in_teams.setdefault(team_id, set(local))
+        if role_key:
+            in_teams[team_id] |= team_role_permissions(role_key)
+    for perms in policies:
+        org_wide |= set(perms) & set(RELATIONS)
+    return Grants(frozenset(org_wide), {team: frozenset(perms) for team, perms in in_teams.items()})
+
+
+_COLUMNS = ("g_source", "g_key", "g_all_teams", "g_team", "g_permissions")
+
+
+def _rows(query: QuerySet, **columns: Any) -> QuerySet:
+    """One arm of the grants union: the same five columns, in the same order, for every source."""
+    return query.order_by().annotate(**{name: columns[name] for name in _COLUMNS}).values_list(*_COLUMNS)
+
+
+def _held(org_id: str, principal_id: str, member: Member | None, roles: Iterable[Role] | None = None) -> Grants:
+    """One query (a UNION ALL): org roles (unless given), team links, policies of the principal and of its teams."""
+    nothing = {"g_key": Value(""), "g_all_teams": Value(False), "g_team": Value(""), "g_permissions": _NO_PERMISSIONS}
+    teams_of_member = TeamMember.objects.filter(member=member).values("team_id")
+    policies = _rows(
+        Policy.objects.filter(organization_id=org_id).filter(
+            Q(principal_id=principal_id) | Q(principal_id__in=teams_of_member)
+            if member is not None
+            else Q(principal_id=principal_id)
+        ),
+        **{**nothing, "g_source": Value("policy"), "g_permissions": F("permissions")},
+    )
+    arms = [policies]
+    if member is not None:
+        arms.append(
+            _rows(
+                TeamMember.objects.filter(member=member),
+                **{
+                    **nothing,
+                    "g_source": Value("team"),
+                    "g_key": Coalesce(F("role_links__team_role__key"), Value("")),
+                    "g_team": F("team_id"),
+                },
+            )
+        )
+        if roles is None:
+            arms.append(
+                _rows(
+                    MemberRole.objects.filter(member=member),
+                    **{
+                        **nothing,
+                        "g_source": Value("role"),
+                        "g_key": F("role__key"),
+                        "g_all_teams": F("role__all_teams"),
+                    },
+                )
+            )
+    first, *rest = arms
+    rows = list(first.union(*rest, all=True)) if rest else list(first)
+    role_rows = [(key, all_teams) for source, key, all_teams, _t, _p in rows if source == "role"]
+    if roles is not None:
+        role_rows = [(r.key, r.all_teams) for r in roles]
+    team_rows = [(team, key or None) for source, key, _a, team, _p in rows if source == "team"]
+    policy_rows = [perms or [] for source, _k, _a, _t, perms in rows if source == "policy"]
+    return _combine(role_rows, team_rows, policy_rows)
+
+
 def _load_grants(principal: Principal) -> Grants:
     if principal.org is None:
-        return Grants(frozenset(), {})
-    org_wide: set[str] = set()
-    in_teams: dict[str, set[str]] = {}
-    local: set[str] = set()  # team-scoped permissions of roles that are not allTeams
-    if principal.member is not None:
-        for key, all_teams in MemberRole.objects.filter(member=principal.member).values_list(
-            "role__key", "role__all_teams"
-        ):
-            perms = SYSTEM_ORG_ROLES[key].permissions if key in SYSTEM_ORG_ROLES else frozenset()
-            if all_teams:
-                org_wide |= perms
-            else:
-                org_wide |= perms - TEAM_RELATIONS
-                local |= perms & TEAM_RELATIONS
-        for team_id, role_key in TeamMember.objects.filter(member=principal.member).values_list(
-            "team_id", "role_links__team_role__key"
-        ):
-            in_teams.setdefault(team_id, set(local))
-            if role_key:
-                in_teams[team_id] |= team_role_permissions(role_key)
-    principal_ids = [principal.id, *in_teams]
-    for permissions in Policy.objects.filter(organization=principal.org, principal_id__in=principal_ids).values_list(
-        "permissions", flat=True
-    ):
-        org_wide |= set(permissions) & set(RELATIONS)
-    return Grants(frozenset(org_wide), {team: frozenset(perms) for team, perms in in_teams.items()})
+        return NO_GRANTS
+    return _held(principal.org.pk, principal.id, principal.member)
+
+
+def member_grants(member: Member, *, roles: Iterable[Role] | None = None) -> Grants:
+    """What a member holds; with `roles`, what they would hold with those org roles instead (to judge a change)."""
+    return _held(member.organization_id, member.user_id, member, roles)
+
+
+def account_grants(account: Any) -> Grants:
+    """What a service account holds: the policies naming it (it has no roles or teams)."""
+    return _held(account.organization_id, account.pk, None)
+
+
+def invitee_grants(*, org: Organization, role: Role, team_roles: dict[str, str]) -> Grants:
+    """What someone joining with `role` and these teams (team id -> team role id, or "" for the team's default)
+    would hold; the organization's default team is joined too."""
+    wanted = dict(team_roles)
+    if org.default_team_id:
+        wanted.setdefault(org.default_team_id, "")
+    teams = Team.objects.filter(organization=org, pk__in=wanted).values_list("pk", "default_role_id")
+    role_ids = {team_id: wanted[team_id] or default_role for team_id, default_role in teams}
+    keys = dict(TeamRole.objects.filter(organization=org, pk__in=set(role_ids.values())).values_list("pk", "key"))
+    return _combine([(role.key, role.all_teams)], [(t, keys.get(r)) for t, r in role_ids.items()], [])
 
 
 def has(principal: Principal, relation: str, *, team_ids: Iterable[str] = ()) -> bool:
@@ -91,15 +182,68 @@ def require(principal: Principal, relation: str, obj: Any = None, *, team_ids: I
         )
 
 
-def visible(queryset: QuerySet, principal: Principal, relation: str, *, team_field: str | None = None) -> QuerySet:
+# Nobody can change an account or membership whose grants exceed their own, nor give grants they lack: an
+# Admin cannot act on an Owner (CanManageOwners), a service-account manager cannot mint keys for an account
+# holding more than they do. Refusals are 403s that name one missing relation.
+
+
+def _refuse_beyond(principal: Principal, wanted: Grants, message: str) -> None:
+    extra = wanted.beyond(grants(principal))
+    if extra:
+        missing = "CanManageOwners" if "CanManageOwners" in extra else sorted(extra)[0]
+        raise Forbidden(f"{message} ({missing}).", code="grants_exceed_yours", caused_by=missing)
+
+
+def require_over(principal: Principal, target: Any) -> None:
+    """Refuse to change a member (password, MFA, email, logins, membership, roles) or a service account (keys,
+    policies) whose grants exceed the caller's own."""
+    if isinstance(target, Member):
+        if principal.member is not None and target.pk == principal.member.pk:
+            return
+        wanted = member_grants(target)
+    else:
+        wanted = account_grants(target)
+    _refuse_beyond(
+        principal, wanted, "This account holds permissions you do not have; only someone who does can change it"
+    )
+
+
+def require_may_give_roles(principal: Principal, member: Member, roles: Iterable[Role]) -> None:
+    """Refuse org roles that would let the member reach beyond the caller's own grants."""
+    _refuse_beyond(principal, member_grants(member, roles=roles), "You cannot give permissions you do not hold")
+
+
+def require_may_invite(principal: Principal, *, role: Role, team_roles: dict[str, str]) -> None:
+    """Refuse to let someone join (an invitation, an account an administrator creates) with a role and teams that
+    would reach beyond the caller's own grants."""
+    assert principal.org is not None
+    wanted = invitee_grants(org=principal.org, role=role, team_roles=team_roles)
+    _refuse_beyond(principal, wanted, "You cannot invite someone with permissions you do not hold")
+
+
+def require_may_grant(principal: Principal, permissions: Iterable[str]) -> None:
+    """Refuse a policy granting (organization-wide) a relation the caller does not hold organization-wide."""
+    wanted = Grants(frozenset(permissions), {})
+    _refuse_beyond(principal, wanted, "You cannot grant permissions you do not hold")
+
+
+def visible(
+    queryset: QuerySet,
+    principal: Principal,
+    relation: str,
+    *,
+    team_field: str | None = None,
+    org_field: str = "organization",
+) -> QuerySet:
     """The part of an organization-scoped queryset the principal may see.
 
     `team_field` names the lookup to the teams a row is shared with (`teams`, or `id` for Team itself);
-    without it, only an org-wide grant shows anything.
+    without it, only an org-wide grant shows anything. `org_field` is the lookup to the row's organization
+    (`memberships__organization` for users, who belong to organizations through memberships).
     """
     if principal.org is None:
         return queryset.none()
-    queryset = queryset.filter(organization=principal.org)
+    queryset = queryset.filter(**{org_field: principal.org})
     held = grants(principal)
     if relation in held.org_wide:
         return queryset

@@ -1,7 +1,23 @@
 from django import forms
 
+from apps.core.console import add_service_error
+from apps.core.errors import ApplicationError
 from apps.org.models import Organization, Role, Team, TeamRole
 from apps.org.permissions import CATALOG
+
+# Wire field names in the org services' errors → console form field names.
+FORM_FIELDS = {
+    "organizationRoleId": "role",
+    "teamAssignments[0].teamId": "team",
+    "roleIds": "roles",
+    "defaultRoleId": "default_role",
+    "memberId": "member",
+}
+
+
+def form_error(form: forms.Form, exc: ApplicationError) -> None:
+    """A service's error on an org form."""
+    add_service_error(form, exc, FORM_FIELDS)
 
 
 def _role_choices(org: Organization) -> list[tuple[str, str]]:

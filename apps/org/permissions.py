@@ -16,7 +16,11 @@ class Relation:
 
 CATALOG: tuple[Relation, ...] = (
     Relation("CanManageOrganization", "Change organization settings"),
-    Relation("CanBreakGlass", "Act on every resource regardless of team sharing", system_only=True),
+    Relation(
+        "CanManageOwners",
+        "Act on Owners (their password, MFA, email, logins, membership and roles) and grant the Owner role",
+        system_only=True,
+    ),
     Relation("CanViewUsers", "View user resources", ORG_TEAM),
     Relation("CanManageUsers", "Manage user resources", ORG_TEAM),
     Relation("CanViewMembers", "View the organization's member directory"),
@@ -52,11 +56,14 @@ CATALOG: tuple[Relation, ...] = (
     Relation("CanViewNotifications", "View notification channels and rules", ORG_TEAM),
     Relation("CanManageNotifications", "Manage notification channels and rules", ORG_TEAM),
     Relation("CanViewOperations", "View asynchronous operations"),
+    Relation("CanViewAuditLog", "View the organization's audit log: who changed what, and every sign-in"),
 )
 RELATIONS = {r.relation: r for r in CATALOG}
 
 TEAM_RELATIONS = frozenset(r.relation for r in CATALOG if "team" in r.valid_object_types)
-_VIEW = frozenset(r.relation for r in CATALOG if r.relation.startswith("CanView"))
+# The audit log shows every member's activity: administrators see it, not every viewer.
+_ADMIN_VIEWS = frozenset({"CanViewAuditLog"})
+_VIEW = frozenset(r.relation for r in CATALOG if r.relation.startswith("CanView")) - _ADMIN_VIEWS
 
 
 @dataclass(frozen=True)
@@ -97,7 +104,7 @@ BUNDLES: dict[str, Bundle] = {
         Bundle(
             "org_admin",
             "Organization admin",
-            "Manage members, teams, policies, invitations, users, SSO and service accounts",
+            "Manage members, teams, policies, invitations, users, SSO and service accounts; read the audit log",
             frozenset(
                 {
                     "CanManageOrganization",
@@ -108,15 +115,16 @@ BUNDLES: dict[str, Bundle] = {
                     "CanManageUsers",
                     "CanManageIdentityProviders",
                     "CanManageServiceAccounts",
+                    "CanViewAuditLog",
                 }
             ),
         ),
         Bundle("team_admin", "Team admin", "Manage a team's members", frozenset({"CanManageTeams"})),
         Bundle(
-            "break_glass",
-            "Break glass",
-            "Reach every resource whatever it is shared with",
-            frozenset({"CanBreakGlass"}),
+            "owner_admin",
+            "Owner administration",
+            "Act on Owners and grant the Owner role",
+            frozenset({"CanManageOwners"}),
         ),
     )
 }
@@ -144,8 +152,8 @@ SYSTEM_ORG_ROLES: dict[str, SystemRole] = {
         SystemRole(
             "owner",
             "Owner",
-            "Full control, including break-glass access",
-            ("viewer", "workload_author", "infra_admin", "org_admin", "break_glass"),
+            "Full control, including acting on other Owners",
+            ("viewer", "workload_author", "infra_admin", "org_admin", "owner_admin"),
             all_teams=True,
             break_glass=True,
         ),

@@ -1,21 +1,27 @@
-"""Every implemented reference endpoint, three ways: no token → 401, another org → 404 and no data,
-a Viewer writing → refused. New endpoints join automatically (the OpenAPI schema declares them)."""
+"""Every implemented reference endpoint, three ways: no token → 401, another org → 404 with no data and no change,
+a Viewer writing → 403 at the permission check. New endpoints join automatically (the OpenAPI schema declares them).
+
+Each row can fail: paths use real Acme objects (so a write meets its object and then its permission check, not a
+404 for a made-up id), bodies are the reference's examples, and "no change" compares Acme's rows before and after."""
 
 import re
 
 import pytest
 from django.urls import resolve
 
+from apps.identity.models import ServiceAccount, User
+from apps.identity.sso.models import IdentityProvider
 from apps.org.api.base import OrgApiView
-from apps.org.models import Member, Role, TeamRole
+from apps.org.models import Invitation, Member, MemberRole, Policy, Role, Team, TeamMember, TeamRole
 from apps.org.services.invitations import invitation_create
 from apps.org.services.organizations import member_add
 from apps.org.services.policies import policy_set
-from apps.org.services.teams import team_create
+from apps.org.services.teams import team_create, team_member_add
 from tests import reference
 from tests.conftest import PASSWORD, ApiClient
 from tests.contract.coverage import implemented, normalize
 from tests.contract.test_permissions_doc import documented
+from tests.infra.conftest import infra_objects
 from tests.org.conftest import owner_principal
 
 ENDPOINTS = sorted(implemented(), key=lambda e: (e["path"], e["method"]))
@@ -48,7 +54,12 @@ def acme_objects(alice, bob, acme):
     team = team_create(principal=owner, name="Matrix")
     policy_set(principal=owner, principal_id=bob.pk, permissions=["CanViewJobs"])
     _invitation, token = invitation_create(principal=owner, email="matrix@example.test", send_email=False)
+    idp = IdentityProvider.objects.create(
+        organization=acme, provider_type="generic_oidc", name="Matrix IdP", issuer="https://idp.example", client_id="c"
+    )
     return {
+        **infra_objects(owner, team),
+        "idp": idp.pk,
         "team": team.pk,
         "member": Member.objects.get(user=bob, organization=acme).pk,
         "role": Role.objects.get(organization=acme, key="member").pk,
@@ -67,6 +78,17 @@ def _concrete(path: str, objects: dict) -> str:
         return objects.get(name, "A1B2C3D4E5")
 
     return re.sub(r"\{([^}]+)\}", value, path)
+
+
+ACME_TABLES = (Team, TeamMember, Member, MemberRole, Role, Policy, Invitation, ServiceAccount, IdentityProvider, User)
+
+
+def _state() -> list:
+    """Every row an Acme write could touch, with its last change: equal before and after means nothing changed."""
+    state = []
+    for model in ACME_TABLES:
+        state.append(sorted(model.objects.values_list("pk", "updated_at")))
+    return state
 
 
 def _is_org_scoped(endpoint) -> bool:
@@ -91,10 +113,12 @@ def test_another_orgs_member_gets_404_and_no_data(endpoint, acme_objects, acme, 
     assert response.status_code == 404
     assert response.json()["code"] == "organization_not_found"
     if "{" in endpoint["path"]:
-        # In their own organization, Acme's objects do not exist either.
+        # In their own organization, Acme's objects do not exist either, and writing to them changes nothing.
+        before = _state()
         response = ApiClient().as_(charlie, globex).request(endpoint["method"], path, body)
-        assert response.status_code in (404, 400) if endpoint["method"] in WRITES else response.status_code == 404
+        assert response.status_code == 404, response.content
         assert all(v not in response.content.decode() for v in acme_objects.values())
+        assert _state() == before
 
 
 @pytest.mark.parametrize(
@@ -107,8 +131,17 @@ def test_a_viewer_cannot_write(endpoint, acme_objects, acme):
 
     viewer = user_create(email="vera@acme.test", password=PASSWORD)
     member_add(org=acme, user=viewer, role_keys=["viewer"])
+    # Viewer and Bob share the team, so the viewer sees every object the path names and meets the permission check.
+    team, owner = Team.objects.get(pk=acme_objects["team"]), owner_principal(acme.members.first().user, acme)
+    team_viewer = TeamRole.objects.get(organization=acme, key="team_viewer").pk
+    for person in (viewer, User.objects.get(pk=acme_objects["user"])):
+        member = Member.objects.get(organization=acme, user=person)
+        team_member_add(principal=owner, team=team, member=member, role_ids=[team_viewer])
     body = _flatten(endpoint["requestBody"]) if endpoint["requestBody"] is not None else None
+    before = _state()
     response = (
         ApiClient().as_(viewer, acme).request(endpoint["method"], _concrete(endpoint["path"], acme_objects), body)
     )
-    assert response.status_code in (403, 404), response.json()
+    assert response.status_code == 403, response.json()
+    assert response.json()["details"]["causedBy"] == _relation(endpoint)
+    assert _state() == before

@@ -173,3 +173,13 @@ def test_a_member_gets_a_403_page_that_names_the_permission(bob):
     response = console(bob).post("/identity/users/new/", {"email": "x@acme.test"})
     assert response.status_code == 403
     assert "You need the Manage users permission (CanManageUsers)." in response.content.decode()
+
+
+def test_a_sensitive_admin_action_with_a_stale_sign_in_asks_for_the_password_and_comes_back(alice, bob, clock):
+    client = console(alice)
+    clock.advance(minutes=16)  # older than the re-auth window, younger than the login's idle limit
+    page = f"/identity/users/{bob.pk}/"
+    response = client.post(f"/identity/users/{bob.pk}/password-reset", HTTP_REFERER=f"http://testserver{page}")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/identity/reauth/?next=")
+    assert "users" in response["Location"]

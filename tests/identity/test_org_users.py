@@ -48,13 +48,15 @@ def test_describe_update_and_cross_org_404(api, bob, charlie):
     )
 
 
-def test_a_member_cannot_manage_users(api_as, bob, alice, acme):
+def test_a_member_who_cannot_see_users_finds_none_and_manages_none(api_as, bob, alice, acme):
     as_bob = api_as(bob, acme)
+    assert as_bob.get("/org/users").json()["items"] == []  # a list is filtered, not refused
     assert as_bob.post("/org/users", {"email": "x@acme.test"}).status_code == 403
-    assert as_bob.patch(f"/org/users/{alice.pk}", {"displayName": "x"}).status_code == 403
-    assert as_bob.delete(f"/org/users/{alice.pk}").status_code == 403
-    assert as_bob.delete(f"/org/users/{alice.pk}/mfa").status_code == 403
-    assert as_bob.post(f"/org/users/{alice.pk}/password/reset").status_code == 403
+    # What one may not see does not exist: the same 404 as another organization's user.
+    assert as_bob.patch(f"/org/users/{alice.pk}", {"displayName": "x"}).status_code == 404
+    assert as_bob.delete(f"/org/users/{alice.pk}").status_code == 404
+    assert as_bob.delete(f"/org/users/{alice.pk}/mfa").status_code == 404
+    assert as_bob.post(f"/org/users/{alice.pk}/password/reset").status_code == 404
 
 
 def test_deleting_a_user_ends_their_access_here_and_nowhere_else(api, api_as, bob, acme, globex):
@@ -80,9 +82,10 @@ def test_an_admin_cannot_delete_themselves(api, alice):
 
 
 def test_admin_mfa_reset_removes_the_authenticator_and_ends_logins(api, api_as, bob, acme):
+    from apps.identity.services.logins import login_create
     from apps.identity.services.mfa import totp_enroll_start
 
-    totp_enroll_start(user=bob)
+    totp_enroll_start(user=bob, credential=login_create(user=bob)[0])
     as_bob = api_as(bob, acme)
     assert api.delete(f"/org/users/{bob.pk}/mfa").status_code == 204
     assert not TotpDevice.objects.filter(user=bob).exists()
@@ -139,3 +142,92 @@ def test_change_own_password_needs_the_current_one_and_ends_other_logins(api, ap
 def test_nobody_changes_someone_elses_password(api, bob):
     body = {"currentPassword": PASSWORD, "newPassword": "new battery horse"}
     assert api.post(f"/org/users/{bob.pk}/password", body).status_code == 403
+
+
+def _admin(user, org):
+    from apps.org.models import MemberRole, Role
+
+    MemberRole.objects.filter(member__user=user, member__organization=org).update(
+        role=Role.objects.get(organization=org, key="admin")
+    )
+
+
+def test_an_admin_cannot_take_over_or_remove_an_owner(api_as, alice, bob, acme):
+    """A temporary password, an MFA reset then an email change, a removal: each would end the Owner's control."""
+    _admin(bob, acme)
+    as_admin = api_as(bob, acme)
+    for response in (
+        as_admin.post(f"/org/users/{alice.pk}/password/reset"),
+        as_admin.delete(f"/org/users/{alice.pk}/mfa"),
+        as_admin.patch(f"/org/users/{alice.pk}", {"email": "mallory@evil.test"}),
+        as_admin.patch(f"/org/users/{alice.pk}", {"displayName": "Mallory"}),
+        as_admin.delete(f"/org/users/{alice.pk}"),
+    ):
+        assert response.status_code == 403, response.json()
+        assert response.json()["details"]["causedBy"] == "CanManageOwners"
+    alice.refresh_from_db()
+    assert alice.email == "alice@acme.test" and alice.check_password(PASSWORD) and not alice.password_change_required
+    assert Member.objects.filter(organization=acme, user=alice).exists()
+
+
+def test_an_owner_still_administers_an_admin(api, bob, acme):
+    _admin(bob, acme)
+    assert api.post(f"/org/users/{bob.pk}/password/reset").status_code == 200
+
+
+def test_the_console_refuses_an_admin_acting_on_an_owner(alice, bob, acme):
+    from django.test import Client
+
+    _admin(bob, acme)
+    client = Client()
+    client.post("/login/", {"email": bob.email, "password": PASSWORD})
+    for action in ("password-reset", "mfa-reset", "delete"):
+        assert client.post(f"/identity/users/{alice.pk}/{action}").status_code == 403, action
+    assert Member.objects.filter(organization=acme, user=alice).exists()
+
+
+def test_an_admin_renames_the_membership_here_never_the_persons_profile(api, api_as, bob, acme, globex, charlie):
+    from apps.org.services.organizations import member_add
+
+    member_add(org=globex, user=bob, role_keys=["member"])
+    renamed = api.patch(f"/org/users/{bob.pk}", {"displayName": "Bobby (contractor)"})
+    assert renamed.status_code == 200 and renamed.json()["displayName"] == "Bobby (contractor)"
+    assert api.get(f"/org/users/{bob.pk}").json()["displayName"] == "Bobby (contractor)"
+    assert Member.objects.get(organization=acme, user=bob).name == "Bobby (contractor)"
+    bob.refresh_from_db()
+    assert bob.display_name == "" and bob.name == "Bob"  # the person's own profile is untouched
+    assert api_as(charlie, globex).get(f"/org/users/{bob.pk}").json()["displayName"] == "Bob"
+    assert api_as(bob).get("/me").json()["user"]["displayName"] == ""
+
+
+def test_an_admin_cannot_change_the_persons_own_names(api, bob):
+    refused = api.patch(f"/org/users/{bob.pk}", {"givenName": "Robert", "familyName": "Tables"})
+    assert refused.status_code == 400 and set(refused.json()["details"]["fieldErrors"]) == {"givenName", "familyName"}
+    assert api.patch(f"/org/users/{bob.pk}", {"givenName": "Bob"}).status_code == 200  # unchanged is fine
+    bob.refresh_from_db()
+    assert bob.given_name == "Bob"
+
+
+def test_a_blank_display_name_shows_the_persons_own_name_again(api, bob):
+    api.patch(f"/org/users/{bob.pk}", {"displayName": "Bobby"})
+    assert api.patch(f"/org/users/{bob.pk}", {"displayName": ""}).json()["displayName"] == "Bob"
+
+
+def test_a_user_manager_cannot_create_accounts_stronger_than_themselves(api_as, acme, db):
+    """The creator picks the address the set-password link goes to: a stronger account would be theirs."""
+    from apps.identity.services.users import user_create
+    from apps.org.models import Policy
+    from apps.org.services.organizations import member_add
+
+    vera = user_create(email="vera@acme.test", password=PASSWORD)
+    member_add(org=acme, user=vera, role_keys=["viewer"])
+    Policy.objects.create(
+        organization=acme, principal_id=vera.pk, principal_type="user", permissions=["CanManageUsers", "CanViewUsers"]
+    )
+    from apps.org.models import Role
+
+    acme.default_org_role = Role.objects.get(organization=acme, key="admin")  # new accounts start as Admins
+    acme.save()
+    refused = api_as(vera, acme).post("/org/users", {"email": "sock@acme.test"})
+    assert refused.status_code == 403 and refused.json()["code"] == "grants_exceed_yours"
+    assert not User.objects.filter(email="sock@acme.test").exists()

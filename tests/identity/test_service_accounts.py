@@ -110,3 +110,30 @@ def test_another_org_sees_404(api, api_as, charlie, globex):
         assert as_charlie.get(path).status_code == 404
     assert as_charlie.delete(f"/org/service-accounts/{account['id']}/keys/{key['id']}").status_code == 404
     assert as_charlie.patch(f"/org/service-accounts/{account['id']}", {"description": "x"}).status_code == 404
+
+
+def test_a_manager_of_service_accounts_cannot_mint_keys_for_a_stronger_account(api_as, bob, acme):
+    """The escalation: a key for an account holding CanManagePolicies, then a policy granting oneself anything."""
+    from apps.identity.models import ServiceAccount
+    from apps.org.models import Policy
+
+    Policy.objects.create(
+        organization=acme,
+        principal_id=bob.pk,
+        principal_type="user",
+        permissions=["CanManageServiceAccounts", "CanViewServiceAccounts"],
+    )
+    strong = ServiceAccount.objects.create(organization=acme, username="policy-bot")
+    Policy.objects.create(
+        organization=acme, principal_id=strong.pk, principal_type="service_account", permissions=["CanManagePolicies"]
+    )
+    as_bob = api_as(bob, acme)
+    minted = as_bob.post(f"/org/service-accounts/{strong.pk}/keys", {"name": "mine"})
+    assert minted.status_code == 403 and minted.json()["details"]["causedBy"] == "CanManagePolicies"
+    assert not ApiKey.objects.filter(service_account=strong).exists()
+    assert as_bob.patch(f"/org/service-accounts/{strong.pk}", {"description": "x"}).status_code == 403
+    assert as_bob.delete(f"/org/service-accounts/{strong.pk}").status_code == 403
+    key = ApiKey.objects.create(service_account=strong, prefix="lsk_x", key_hash="0" * 64)
+    assert as_bob.delete(f"/org/service-accounts/{strong.pk}/keys/{key.pk}").status_code == 403
+    weak = create_account(as_bob, "weak-bot")  # an account within bob's own grants stays his to manage
+    assert as_bob.post(f"/org/service-accounts/{weak['id']}/keys", {"name": "ok"}).status_code == 201

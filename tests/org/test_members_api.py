@@ -108,7 +108,9 @@ def test_an_admin_cannot_make_an_owner(api_as, bob, member_of, acme):
     owner, admin = (Role.objects.get(organization=acme, key=k) for k in ("owner", "admin"))
     MemberRole.objects.filter(member=member_of(bob)).update(role=admin)
     response = api_as(bob, acme).put(f"/org/members/{member_of(bob).pk}/roles", {"roleIds": [owner.pk]})
-    assert response.status_code == 409 and response.json()["code"] == "owner_required"
+    assert response.status_code == 403 and response.json()["code"] == "grants_exceed_yours"
+    assert response.json()["details"]["causedBy"] == "CanManageOwners"
+    assert list(member_of(bob).roles.values_list("key", flat=True)) == ["admin"]
 
 
 def test_removing_a_member_ends_their_access_here_and_their_team_memberships(
@@ -136,3 +138,76 @@ def test_another_orgs_member_is_not_found(api_as, charlie, globex, bob, member_o
     assert api_as(charlie, globex).get(f"/org/members/{member_of(bob).pk}").status_code == 404
     body = api_as(charlie, globex).get("/org/members").json()
     assert [m["email"] for m in body["included"]["members"]] == ["charlie@globex.test"]
+
+
+def _make_admin(user, acme, member_of):
+    MemberRole.objects.filter(member=member_of(user)).update(role=Role.objects.get(organization=acme, key="admin"))
+
+
+def test_an_admin_cannot_demote_disable_rename_or_remove_an_owner(api_as, alice, bob, member_of, acme):
+    _make_admin(bob, acme, member_of)
+    as_admin, owner = api_as(bob, acme), member_of(alice).pk
+    viewer = Role.objects.get(organization=acme, key="viewer")
+    for response in (
+        as_admin.put(f"/org/members/{owner}/roles", {"roleIds": [viewer.pk]}),
+        as_admin.patch(f"/org/members/{owner}", {"isEnabled": False}),
+        as_admin.patch(f"/org/members/{owner}", {"name": "Mallory"}),
+        as_admin.delete(f"/org/members/{owner}"),
+    ):
+        assert response.status_code == 403, response.json()
+        assert response.json()["code"] == "grants_exceed_yours"
+        assert response.json()["details"]["causedBy"] == "CanManageOwners"
+    alice_here = member_of(alice)
+    assert alice_here.is_enabled and alice_here.name != "Mallory"
+    assert list(alice_here.roles.values_list("key", flat=True)) == ["owner"]
+
+
+def test_an_admin_cannot_demote_a_second_owner_either(api_as, alice, bob, viewer, member_of, acme):
+    """Not only the last Owner: any Owner is out of an Admin's reach."""
+    owner_role = Role.objects.get(organization=acme, key="owner")
+    MemberRole.objects.filter(member=member_of(viewer)).update(role=owner_role)
+    _make_admin(bob, acme, member_of)
+    viewer_role = Role.objects.get(organization=acme, key="viewer")
+    response = api_as(bob, acme).put(f"/org/members/{member_of(viewer).pk}/roles", {"roleIds": [viewer_role.pk]})
+    assert response.status_code == 403
+
+
+def test_an_admin_still_manages_members_below_them(api_as, bob, viewer, member_of, acme):
+    _make_admin(bob, acme, member_of)
+    member_role = Role.objects.get(organization=acme, key="member")
+    as_admin = api_as(bob, acme)
+    assert as_admin.put(f"/org/members/{member_of(viewer).pk}/roles", {"roleIds": [member_role.pk]}).status_code == 204
+    assert as_admin.delete(f"/org/members/{member_of(viewer).pk}").status_code == 204
+
+
+def test_an_owner_removes_another_owner_but_never_the_last(api, api_as, alice, bob, member_of, acme):
+    owner_role = Role.objects.get(organization=acme, key="owner")
+    MemberRole.objects.filter(member=member_of(bob)).update(role=owner_role)
+    assert api.delete(f"/org/members/{member_of(bob).pk}").status_code == 204
+    last = api.delete(f"/org/members/{member_of(alice).pk}")
+    assert last.status_code == 409 and last.json()["code"] == "last_owner"
+
+
+def test_a_disabled_owner_can_be_removed_while_an_enabled_one_remains(api, alice, bob, member_of, acme):
+    MemberRole.objects.filter(member=member_of(bob)).update(role=Role.objects.get(organization=acme, key="owner"))
+    Member.objects.filter(pk=member_of(bob).pk).update(is_enabled=False)
+    assert api.delete(f"/org/members/{member_of(bob).pk}").status_code == 204
+
+
+def test_the_console_keeps_the_last_owner_and_refuses_an_admin(alice, bob, member_of, acme):
+    from django.test import Client
+
+    from tests.conftest import PASSWORD
+
+    owner_console = Client()
+    owner_console.post("/login/", {"email": alice.email, "password": PASSWORD})
+    response = owner_console.post(f"/org/members/{member_of(alice).pk}/remove", follow=True)
+    assert "last Owner" in response.content.decode()
+    assert Member.objects.filter(pk=member_of(alice).pk).exists()
+
+    _make_admin(bob, acme, member_of)
+    admin_console = Client()
+    admin_console.post("/login/", {"email": bob.email, "password": PASSWORD})
+    admin_console.post(f"/org/members/{member_of(alice).pk}/remove")
+    assert admin_console.post(f"/identity/users/{alice.pk}/delete").status_code == 403
+    assert Member.objects.filter(pk=member_of(alice).pk).exists()

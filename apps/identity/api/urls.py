@@ -7,6 +7,7 @@ urlpatterns = [
     # Designed: signing in and out.
     path("auth/signup", auth.SignupView.as_view()),
     path("auth/email/verify", auth.EmailVerifyView.as_view()),
+    path("auth/email/resend", auth.EmailVerificationResendView.as_view()),
     path("auth/login", auth.LoginView.as_view()),
     path("auth/login/email-code", auth.EmailCodeLoginView.as_view()),
     path("auth/challenge/verify", auth.ChallengeVerifyView.as_view()),
@@ -19,6 +20,8 @@ urlpatterns = [
     # Reference: the caller.
     path("me", me.MeView.as_view()),
     path("me/organizations", me.MyOrganizationsView.as_view()),
+    # Designed: changing one's own password (members cannot reach /org/users).
+    path("me/password", me.MyPasswordView.as_view()),
     path("me/emails", me.MyEmailsView.as_view()),
     path("me/logins", me.MyLoginsView.as_view()),
     path("me/logins/<str:loginId>", me.MyLoginView.as_view()),

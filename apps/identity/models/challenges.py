@@ -13,10 +13,15 @@ class LoginChallenge(BaseModel):
     """A login in progress: the first step passed, a second one (code or new password) is pending.
 
     The client holds an opaque challenge token (stored hashed); one-time email codes are bound to
-    the challenge they were sent for.
+    the challenge they were sent for. A challenge without a user is a decoy: an emailed-code sign-in for an
+    unknown address gets one, so that every later step answers exactly as it would for a real account.
     """
 
-    user = models.ForeignKey("identity.User", on_delete=models.CASCADE, related_name="login_challenges")
+    user = models.ForeignKey(
+        "identity.User", null=True, blank=True, on_delete=models.CASCADE, related_name="login_challenges"
+    )
+    # The address the sign-in named: the throttling key of every step, decoys included.
+    email = models.EmailField(blank=True, default="")
     token_hash = models.CharField(max_length=64, unique=True)
     purpose = models.CharField(max_length=20, choices=ChallengePurpose.choices)
     remote_ip = models.GenericIPAddressField(null=True, blank=True)

@@ -1,27 +1,24 @@
 """Self-service: sign-up, email addresses and their verification, one's own profile."""
 
+from django.contrib.auth.hashers import make_password
 from django.core import signing
 from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 
 from apps.core import clock
-from apps.core.errors import Conflict, InvalidInput, NotFound, Unauthenticated
-from apps.identity import emails
+from apps.core.errors import Conflict, InvalidInput, NotFound
+from apps.identity import account_audit, emails
 from apps.identity.models import Login, User, UserEmail
+from apps.identity.services import throttling
 from apps.identity.services.logins import login_revoke
-from apps.identity.services.mfa import recent_auth_required
-from apps.identity.services.users import user_create, user_update
+from apps.identity.services.passwords import password_validate
+from apps.identity.services.reauth import require_recent_auth
+from apps.identity.services.users import password_reset_link, user_create, user_update
 from apps.org.models import Organization
 from apps.org.services.organizations import member_add, organization_create
 
 VERIFY_SALT = "identity.email-verification"
 VERIFY_MAX_AGE = 3 * 24 * 3600
-REAUTH_MESSAGE = "Confirm your password (POST /auth/reauth) to do this; your sign-in is older than 15 minutes."
-
-
-def require_recent_auth(credential: object) -> None:
-    if recent_auth_required(credential):
-        raise Unauthenticated(REAUTH_MESSAGE, code="reauth_required")
 
 
 def _send_verification(address: UserEmail) -> None:
@@ -31,18 +28,57 @@ def _send_verification(address: UserEmail) -> None:
     )
 
 
+def _organization_name_free(name: str) -> None:
+    # The refusals organization_create would give, also when no organization is created (a known address).
+    if Organization.objects.filter(slug=slugify(name)[:63]).exists():
+        raise Conflict("An organization with this name exists.", field_errors={"organizationName": "Already taken."})
+
+
 @transaction.atomic
 def signup(
-    *, email: str, password: str, given_name: str = "", family_name: str = "", organization_name: str = ""
-) -> tuple[User, Organization | None]:
-    """A new account (and, when named, a new organization it owns); a verification link is emailed."""
-    user = user_create(email=email, password=password, given_name=given_name, family_name=family_name)
-    org = None
+    *,
+    email: str,
+    password: str,
+    given_name: str = "",
+    family_name: str = "",
+    organization_name: str = "",
+    remote_ip: str | None = None,
+) -> None:
+    """A new account (and, when named, a new organization it owns); a verification link is emailed.
+
+    The caller cannot tell whether the address already had an account: the answer, the checks and the slow
+    password hash are the same; the existing account's owner is emailed that someone tried to sign up.
+    """
+    email = email.strip().lower()
+    throttling.request_check(account=email, remote_ip=remote_ip)
+    password_validate(password, user=User(email=email, given_name=given_name, family_name=family_name))
     if organization_name.strip():
-        org = organization_create(name=organization_name)
-        member_add(org=org, user=user, role_keys=["owner"])
+        _organization_name_free(organization_name)
+    existing = User.objects.filter(email=email).first()
+    if existing is not None:
+        make_password(password)  # the hash a new account costs
+        emails.send_signup_attempt(user=existing, reset_link=password_reset_link(existing))
+        return
+    user = user_create(email=email, password=password, given_name=given_name, family_name=family_name)
+    if organization_name.strip():
+        member_add(org=organization_create(name=organization_name), user=user, role_keys=["owner"])
     _send_verification(UserEmail.objects.select_related("user").get(user=user, email=user.email))
-    return user, org
+
+
+def email_verification_resend(*, email: str, remote_ip: str | None = None) -> None:
+    """Email a new verification link for an account's login address, if it exists and is unverified.
+
+    The caller cannot tell either way (the answer is the same); throttled like every sign-in request.
+    """
+    email = email.strip().lower()
+    throttling.request_check(account=email, remote_ip=remote_ip)
+    address = (
+        UserEmail.objects.select_related("user")
+        .filter(email=email, user__email=email, user__is_active=True, verified_at__isnull=True)
+        .first()
+    )
+    if address is not None:
+        _send_verification(address)
 
 
 @transaction.atomic
@@ -53,6 +89,7 @@ def email_add(*, user: User, email: str) -> UserEmail:
     if UserEmail.objects.filter(email=email, verified_at__isnull=False).exists():
         raise Conflict("This address belongs to another account.", field_errors={"email": "Taken."})
     address = UserEmail.objects.create(user=user, email=email)
+    account_audit.record("user.email.add", user=user, changes={"email": email})
     _send_verification(address)
     return address
 
@@ -74,6 +111,7 @@ def email_verify(*, token: str) -> UserEmail:
                 address.save(update_fields=["verified_at", "updated_at"])
                 if address.user.email == address.email:
                     User.objects.filter(pk=address.user_id).update(email_verified_at=address.verified_at)
+                account_audit.record("user.email.verify", user=address.user, changes={"email": address.email})
         except IntegrityError as exc:
             raise Conflict("Another account verified this address first.", field_errors={"token": "Taken."}) from exc
     return address

@@ -6,6 +6,7 @@ from django.db import transaction
 
 from apps.core.errors import Conflict, InvalidInput
 from apps.identity.models import User
+from apps.identity.services.accounts import email_verification_resend
 from apps.identity.services.users import user_create
 from apps.org.models import Member
 from apps.org.services.invitations import invitation_for_update, invitation_join
@@ -30,6 +31,8 @@ def invitation_accept(*, token: str, user: User | None = None, new_user: dict[st
             given_name=new_user.get("givenName", ""),
             family_name=new_user.get("familyName", ""),
         )
+        # The invitation's token may have reached its holder another way than this inbox: prove the address.
+        email_verification_resend(email=invitation.email)
     elif user.email.lower() != invitation.email:
         raise Conflict("This invitation is for another email address.", code="invitation_email_mismatch")
     return invitation_join(invitation=invitation, user=user)

@@ -6,8 +6,10 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import transaction
 
-from apps.core import clock
+from apps.core import audit, clock
+from apps.core.actor import SERVICE_ACCOUNT, Actor
 from apps.core.crypto import hash_secret
+from apps.identity import account_audit
 from apps.identity.models import ApiKey, Login, User
 
 LOGIN_TOKEN_PREFIX = "lst_"
@@ -32,6 +34,13 @@ def login_create(
         last_used_at=now,
         expires_at=now + timedelta(seconds=settings.LOGIN_TOKEN_ABSOLUTE_SECONDS),
         created_by=user.pk,
+    )
+    # Every way of signing in ends here, so this is the one record of a successful sign-in.
+    account_audit.record(
+        "auth.login.succeeded",
+        user=user,
+        changes={"loginId": login.pk, "deviceId": login.device_id},
+        actor=account_audit.as_user(user),
     )
     return login, token
 
@@ -62,7 +71,8 @@ def login_touch(login: Login) -> Login | None:
 
 @transaction.atomic
 def login_revoke(*, login: Login) -> None:
-    Login.objects.filter(pk=login.pk, revoked_at__isnull=True).update(revoked_at=clock.now())
+    if Login.objects.filter(pk=login.pk, revoked_at__isnull=True).update(revoked_at=clock.now()):
+        account_audit.record("login.revoke", user=login.user, target_type="login", target_id=login.pk)
 
 
 @transaction.atomic
@@ -70,13 +80,17 @@ def logins_revoke_all(*, user: User, keep: Login | None = None) -> int:
     logins = Login.objects.filter(user=user, revoked_at__isnull=True)
     if keep is not None:
         logins = logins.exclude(pk=keep.pk)
-    return logins.update(revoked_at=clock.now())
+    revoked = logins.update(revoked_at=clock.now())
+    if revoked:
+        account_audit.record("login.revoke_all", user=user, changes={"count": revoked})
+    return revoked
 
 
 def login_reauthenticate(*, login: Login) -> Login:
     """The user proved who they are again: sensitive actions are allowed for a while."""
     login.auth_time = clock.now()
     Login.objects.filter(pk=login.pk).update(auth_time=login.auth_time)
+    account_audit.record("auth.reauth.succeeded", user=login.user, changes={"loginId": login.pk})
     return login
 
 
@@ -90,7 +104,20 @@ def api_key_authenticate(key: str) -> ApiKey | None:
         or not api_key.service_account.is_enabled
     ):
         return None
-    if api_key.last_used_at is None or now - api_key.last_used_at > TOUCH_INTERVAL:
+    account = api_key.service_account
+    if api_key.last_used_at is None and ApiKey.objects.filter(pk=api_key.pk, last_used_at__isnull=True).update(
+        last_used_at=now
+    ):
+        # A key's first use is its sign-in event (conditional update: of two first requests, one records it).
+        audit.record(
+            "auth.api_key.first_use",
+            organization_id=account.organization_id,
+            target_type="api_key",
+            target_id=api_key.pk,
+            actor=Actor(account.pk, SERVICE_ACCOUNT),
+        )
+        api_key.last_used_at = now
+    elif api_key.last_used_at is None or now - api_key.last_used_at > TOUCH_INTERVAL:
         ApiKey.objects.filter(pk=api_key.pk).update(last_used_at=now)
         api_key.last_used_at = now
     return api_key

@@ -1,4 +1,8 @@
-"""TOTP (RFC 6238: SHA1, 6 digits, 30 s, ±1 step, never the same step twice) and recovery codes."""
+"""TOTP (RFC 6238: SHA1, 6 digits, 30 s, ±1 step, never the same step twice) and recovery codes.
+
+Every change of a person's MFA takes the acting credential (the person's login, or an administrator's) and needs a
+recent sign-in (`reauth.require_recent_auth`).
+"""
 
 import base64
 import hmac
@@ -8,7 +12,6 @@ from datetime import timedelta
 
 import pyotp
 import segno
-from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
 from django.db import transaction
 from django.db.models import Q
@@ -16,8 +19,10 @@ from django.db.models import Q
 from apps.core import clock
 from apps.core.crypto import hash_secret
 from apps.core.errors import Conflict, InvalidInput
-from apps.identity.models import Login, RecoveryCode, TotpDevice, TrustedDevice, User
+from apps.identity import account_audit
+from apps.identity.models import RecoveryCode, TotpDevice, TrustedDevice, User
 from apps.identity.services.logins import logins_revoke_all
+from apps.identity.services.reauth import require_recent_auth
 
 ISSUER = "LakeSail"
 STEP_SECONDS = 30
@@ -40,12 +45,14 @@ def mfa_enabled(user: User) -> bool:
 
 
 @transaction.atomic
-def totp_enroll_start(*, user: User) -> TotpEnrollment:
+def totp_enroll_start(*, user: User, credential: object) -> TotpEnrollment:
     """A fresh 160-bit secret, shown once (as text, otpauth URI and QR), unconfirmed until a code proves it."""
+    require_recent_auth(credential)
     if mfa_enabled(user):
         raise Conflict("An authenticator is already set up; reset MFA to replace it.", code="mfa_already_enabled")
     secret = pyotp.random_base32(32)
     TotpDevice.objects.update_or_create(user=user, defaults={"secret": secret, "last_used_step": None})
+    account_audit.record("mfa.totp.enroll", user=user)
     return _enrollment(user, secret)
 
 
@@ -87,15 +94,17 @@ def totp_verify(device: TotpDevice, code: str) -> bool:
 
 
 @transaction.atomic
-def totp_enroll_confirm(*, user: User, code: str) -> list[str]:
+def totp_enroll_confirm(*, user: User, credential: object, code: str) -> list[str]:
     """Prove the authenticator works; MFA is on from now, and the first recovery codes are returned (once)."""
+    require_recent_auth(credential)
     device = TotpDevice.objects.select_for_update().filter(user=user).first()
     if device is None or device.confirmed_at is not None:
         raise Conflict("Start the authenticator setup first.", code="mfa_enrollment_not_started")
     if not totp_verify(device, code):
         raise InvalidInput("The code is not valid.", code="invalid_code", field_errors={"code": "Not valid."})
     TotpDevice.objects.filter(pk=device.pk).update(confirmed_at=clock.now())
-    return recovery_codes_generate(user=user)
+    account_audit.record("mfa.totp.confirm", user=user)
+    return _recovery_codes_replace(user)
 
 
 def _format(raw: str) -> str:
@@ -107,8 +116,13 @@ def _normalize(code: str) -> str:
 
 
 @transaction.atomic
-def recovery_codes_generate(*, user: User) -> list[str]:
+def recovery_codes_generate(*, user: User, credential: object) -> list[str]:
     """Ten new 80-bit codes (base32, XXXX-XXXX-XXXX-XXXX); the previous set stops working."""
+    require_recent_auth(credential)
+    return _recovery_codes_replace(user)
+
+
+def _recovery_codes_replace(user: User) -> list[str]:
     if not mfa_enabled(user):
         raise Conflict("Set up an authenticator before recovery codes.", code="mfa_not_enabled")
     RecoveryCode.objects.filter(user=user).delete()
@@ -116,6 +130,7 @@ def recovery_codes_generate(*, user: User) -> list[str]:
     RecoveryCode.objects.bulk_create(
         RecoveryCode(user=user, code_hash=make_password(c, hasher=SECRET_HASHER), created_by=user.pk) for c in codes
     )
+    account_audit.record("mfa.recovery_codes.generate", user=user, changes={"count": len(codes)})
     return [_format(c) for c in codes]
 
 
@@ -134,10 +149,12 @@ def recovery_codes_remaining(user: User) -> int:
 
 
 @transaction.atomic
-def mfa_reset(*, user: User) -> None:
+def mfa_reset(*, user: User, credential: object) -> None:
     """Remove the authenticator and recovery codes, forget trusted devices, end every login."""
+    require_recent_auth(credential)
     TotpDevice.objects.filter(user=user).delete()
     RecoveryCode.objects.filter(user=user).delete()
+    account_audit.record("mfa.reset", user=user)
     trusted_devices_revoke_all(user=user)
     logins_revoke_all(user=user)
 
@@ -155,6 +172,13 @@ def trusted_device_create(
         expires_at=clock.now() + timedelta(days=TRUSTED_DEVICE_DAYS),
         created_by=user.pk,
     )
+    account_audit.record(
+        "trusted_device.create",
+        user=user,
+        target_type="trusted_device",
+        target_id=device.pk,
+        actor=account_audit.as_user(user),
+    )
     return device, token
 
 
@@ -167,15 +191,14 @@ def trusted_device_is_valid(*, user: User, token: str | None) -> bool:
 
 
 def trusted_devices_revoke_all(*, user: User) -> int:
-    return TrustedDevice.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=clock.now())
+    revoked = TrustedDevice.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=clock.now())
+    if revoked:
+        account_audit.record("trusted_device.revoke_all", user=user, changes={"count": revoked})
+    return revoked
 
 
 def trusted_device_revoke(*, device: TrustedDevice) -> None:
-    TrustedDevice.objects.filter(pk=device.pk, revoked_at__isnull=True).update(revoked_at=clock.now())
-
-
-def recent_auth_required(credential: object) -> bool:
-    """True when a sensitive action must first re-authenticate (the login's auth_time is too old)."""
-    if not isinstance(credential, Login):
-        return True
-    return clock.now() - credential.auth_time > timedelta(seconds=settings.AUTH_REAUTH_SECONDS)
+    if TrustedDevice.objects.filter(pk=device.pk, revoked_at__isnull=True).update(revoked_at=clock.now()):
+        account_audit.record(
+            "trusted_device.revoke", user=device.user, target_type="trusted_device", target_id=device.pk
+        )

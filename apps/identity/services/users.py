@@ -7,14 +7,16 @@ from datetime import timedelta
 from django.contrib.auth.tokens import default_token_generator
 from django.db import transaction
 
-from apps.core import clock
-from apps.core.errors import Conflict, InvalidInput, Unauthenticated
-from apps.identity import emails
+from apps.core import audit, clock
+from apps.core.errors import Conflict, Forbidden, InvalidInput, Unauthenticated
+from apps.core.principal import Principal
+from apps.identity import account_audit, emails
 from apps.identity.models import Login, User, UserEmail
 from apps.identity.services import throttling
 from apps.identity.services.logins import logins_revoke_all
 from apps.identity.services.mfa import trusted_devices_revoke_all
 from apps.identity.services.passwords import password_validate
+from apps.identity.services.reauth import require_recent_auth
 
 TEMPORARY_PASSWORD_HOURS = 24
 
@@ -40,6 +42,7 @@ def user_create(
     user.email_verified_at = clock.now() if email_verified else None
     user.save()
     UserEmail.objects.create(user=user, email=email, verified_at=user.email_verified_at, created_by=user.created_by)
+    account_audit.record("user.create", user=user, changes={"email": email, "emailVerified": email_verified})
     return user
 
 
@@ -56,6 +59,7 @@ def user_update(*, user: User, **fields: str) -> User:
     for name, value in fields.items():
         setattr(user, name, value)
     user.save()
+    account_audit.record("user.update", user=user, changes={**fields, **({"email": email} if email else {})})
     return user
 
 
@@ -67,14 +71,24 @@ def password_set(*, user: User, password: str, field: str = "password") -> None:
     user.password_change_required = False
     user.password_expires_at = None
     user.save()
+    account_audit.record("user.password.set", user=user)
     trusted_devices_revoke_all(user=user)
 
 
-def password_change(*, user: User, login: Login | None, current: str, new: str, remote_ip: str | None) -> None:
-    """Change one's own password knowing the current one; every other login ends."""
-    throttling.attempt_check(account=user.email, remote_ip=remote_ip)
+def password_change(*, principal: Principal, user: User, current: str, new: str, remote_ip: str | None) -> None:
+    """Change one's own password, signed in recently and knowing the current one; every other login ends.
+
+    Only the person themselves: an administrator gives a temporary password instead (`password_reset_temporary`).
+    """
+    if principal.user is None or principal.user.pk != user.pk:
+        raise Forbidden(
+            "You can change only your own password; administrators reset it instead.", code="not_your_password"
+        )
+    require_recent_auth(principal.credential)
+    throttling.attempt_begin(account=user.email, remote_ip=remote_ip)
     if not user.check_password(current):
         throttling.attempt_failed(account=user.email, remote_ip=remote_ip)
+        account_audit.record("user.password.change.failed", user=user, outcome=audit.FAILURE)
         raise Unauthenticated(
             "The current password is incorrect.",
             code="invalid_credentials",
@@ -83,7 +97,7 @@ def password_change(*, user: User, login: Login | None, current: str, new: str, 
     throttling.attempt_succeeded(account=user.email)
     with transaction.atomic():
         password_set(user=user, password=new, field="newPassword")
-        logins_revoke_all(user=user, keep=login)
+        logins_revoke_all(user=user, keep=principal.credential if isinstance(principal.credential, Login) else None)
 
 
 def _reset_token(user: User) -> str:
@@ -94,10 +108,13 @@ def password_reset_link(user: User) -> str:
     return emails.console_url(f"/reset-password/?token={_reset_token(user)}")
 
 
-def password_forgot(*, email: str) -> None:
-    """Email a reset link if the account exists; the caller cannot tell either way."""
-    user = User.objects.filter(email=email.strip().lower(), is_active=True).first()
+def password_forgot(*, email: str, remote_ip: str | None = None) -> None:
+    """Email a reset link if the account exists; the caller cannot tell either way (throttled alike)."""
+    email = email.strip().lower()
+    throttling.request_check(account=email, remote_ip=remote_ip)
+    user = User.objects.filter(email=email, is_active=True).first()
     if user is not None:
+        account_audit.record("user.password.reset_request", user=user)
         emails.send_password_reset(user=user, link=password_reset_link(user))
 
 
@@ -125,13 +142,16 @@ def _temporary_password() -> str:
 
 
 @transaction.atomic
-def password_reset_temporary(*, user: User) -> str:
-    """An administrator's reset: a random password valid 24 h, replaced at first use; every login ends."""
+def password_reset_temporary(*, user: User, credential: object) -> str:
+    """An administrator's reset (`credential`: theirs, recently signed in): a random password valid 24 h, replaced at
+    first use; every login ends."""
+    require_recent_auth(credential)
     password = _temporary_password()
     user.set_password(password)
     user.password_change_required = True
     user.password_expires_at = clock.now() + timedelta(hours=TEMPORARY_PASSWORD_HOURS)
     user.save()
+    account_audit.record("user.password.reset_temporary", user=user, changes={"expiresAt": user.password_expires_at})
     logins_revoke_all(user=user)
     trusted_devices_revoke_all(user=user)
     emails.send_temporary_password_notice(user=user)

@@ -18,7 +18,7 @@ from django.core.exceptions import ImproperlyConfigured, SuspiciousOperation
 from django.http import HttpRequest
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
-from apps.core import http
+from apps.core import audit, http
 from apps.identity.sso.discovery import SIGNING_ALGORITHM, DiscoveryFailed, discover_cached
 from apps.identity.sso.models import IdentityProvider
 from apps.identity.sso.services import SsoDenied, sso_user_resolve
@@ -82,6 +82,15 @@ class IdentityProviderBackend(OIDCAuthenticationBackend):
             return super().authenticate(request, **kwargs)
         except SsoDenied as exc:
             request.sso_failure = exc.message  # type: ignore[attr-defined]
+            # Recorded here: the sign-in's own transaction rolled back with the refusal.
+            audit.record(
+                "auth.sso.login.failed",
+                organization_id=idp.organization_id,
+                target_type="identity_provider",
+                target_id=idp.pk,
+                changes={"reason": exc.code},
+                outcome=audit.FAILURE,
+            )
         except (http.OutboundError, DiscoveryFailed) as exc:
             logger.warning("SSO sign-in through %s failed: %s", idp.pk, exc)
             request.sso_failure = f"{idp.name} could not be reached. Try again later."  # type: ignore[attr-defined]

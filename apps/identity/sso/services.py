@@ -13,12 +13,13 @@ from urllib.parse import urlsplit
 
 from django.db import transaction
 
-from apps.core import clock, http
+from apps.core import audit, clock, http
+from apps.core.actor import USER, Actor
 from apps.core.errors import ApplicationError, Conflict, Forbidden, InvalidInput
 from apps.core.events import publish
 from apps.core.principal import Principal
 from apps.identity.models import User
-from apps.identity.services.accounts import require_recent_auth
+from apps.identity.services.reauth import require_recent_auth
 from apps.identity.services.users import user_create
 from apps.identity.sso.catalog import ProviderType, provider_type
 from apps.identity.sso.discovery import DiscoveryFailed, RegistrationFailed, discover, register_client, same_issuer
@@ -116,6 +117,16 @@ def _name(org_id: str, name: str, exclude: str | None = None) -> str:
     return name
 
 
+def _record(action: str, idp: IdentityProvider, **changes: Any) -> None:
+    audit.record(
+        action,
+        organization_id=idp.organization_id,
+        target_type="identity_provider",
+        target_id=idp.pk,
+        changes={"name": idp.name, **changes},
+    )
+
+
 def _required(value: str, field_name: str, label: str) -> str:
     value = (value or "").strip()
     if not value:
@@ -152,6 +163,7 @@ def idp_create(
         is_enabled=enabled,
     )
     publish("identity_provider.created", idp, {"name": idp.name})
+    _record("identity_provider.create", idp, providerType=idp.provider_type, issuer=idp.issuer, clientId=idp.client_id)
     return idp
 
 
@@ -185,6 +197,7 @@ def idp_update(*, principal: Principal, idp: IdentityProvider, **changes: Any) -
         idp.is_enabled = bool(changes["enabled"])
     idp.save()
     publish("identity_provider.updated", idp, {"fields": sorted(k for k in changes if k != "client_secret")})
+    _record("identity_provider.update", idp, **changes)  # a new client_secret is redacted by its name
     return idp
 
 
@@ -194,6 +207,7 @@ def idp_rotate_secret(*, principal: Principal, idp: IdentityProvider, client_sec
     idp.client_secret = _required(client_secret, "clientSecret", "The client secret")
     idp.save(update_fields=["client_secret", "updated_at", "updated_by"])
     publish("identity_provider.secret_rotated", idp, {})
+    _record("identity_provider.secret.rotate", idp)
     return idp
 
 
@@ -202,6 +216,7 @@ def idp_delete(*, principal: Principal, idp: IdentityProvider) -> None:
     """Deleting a provider also forgets the identities linked through it (their accounts stay)."""
     _require_manage(principal)
     publish("identity_provider.deleted", idp, {"name": idp.name})
+    _record("identity_provider.delete", idp)
     idp.delete()
 
 
@@ -325,6 +340,7 @@ def idp_auto_setup(
         registration_access_token=str(client.get("registration_access_token") or ""),
     )
     publish("identity_provider.created", idp, {"name": idp.name, "autoSetup": True})
+    _record("identity_provider.create", idp, providerType=idp.provider_type, issuer=idp.issuer, autoSetup=True)
     return idp
 
 
@@ -400,6 +416,7 @@ def sso_user_resolve(
                 given_name=str(claims.get("given_name") or "")[:150],
                 family_name=str(claims.get("family_name") or "")[:150],
                 display_name=str(claims.get("name") or "")[:300],
+                email_verified=claims.get("email_verified") is True,
             )
         identity = FederatedIdentity.objects.create(identity_provider=idp, subject=subject, user=user, email=email)
     elif link_user is not None and identity.user_id != link_user.pk:
@@ -413,10 +430,26 @@ def sso_user_resolve(
     elif not member.is_enabled:
         raise SsoDenied(f"Your membership in {idp.organization.name} is disabled.")
     FederatedIdentity.objects.filter(pk=identity.pk).update(email=email or identity.email, last_login_at=clock.now())
+    audit.record(
+        "auth.sso.link" if link_user is not None else "auth.sso.login.succeeded",
+        organization_id=idp.organization_id,
+        target_type="user",
+        target_id=user.pk,
+        changes={"identityProviderId": idp.pk, "subject": subject},
+        actor=Actor(user.pk, USER),
+    )
     return user
 
 
+@transaction.atomic
 def sso_identity_unlink(*, user: User, identity: FederatedIdentity) -> None:
     if identity.user_id != user.pk:
         raise Forbidden("This identity belongs to another account.")
+    audit.record(
+        "auth.sso.unlink",
+        organization_id=identity.identity_provider.organization_id,
+        target_type="user",
+        target_id=user.pk,
+        changes={"identityProviderId": identity.identity_provider_id, "subject": identity.subject},
+    )
     identity.delete()

@@ -1,6 +1,7 @@
 """Profile & security (/identity/): profile, emails, MFA, logins and trusted devices."""
 
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -10,15 +11,22 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from apps.core.console import console_view
 from apps.core.errors import ApplicationError, NotFound
 from apps.identity import forms, selectors
-from apps.identity.services import accounts, authentication, mfa
+from apps.identity.services import accounts, authentication, mfa, users
+from apps.identity.services.reauth import REAUTH_CODE
 from apps.identity.views.common import client_of, form_error
-
-REAUTH = "reauth_required"
 
 
 def _reauth(request: HttpRequest) -> HttpResponse:
     messages.info(request, "Confirm your password to continue.")
     return redirect(f"{reverse('identity-reauth')}?next={reverse('identity-profile')}")
+
+
+def _refused(request: HttpRequest, exc: ApplicationError) -> HttpResponse:
+    """A refused change: to the re-authentication page when the sign-in is too old, else back with the reason."""
+    if exc.code == REAUTH_CODE:
+        return _reauth(request)
+    messages.error(request, exc.message)
+    return redirect("identity-profile")
 
 
 def _security_context(request: HttpRequest) -> dict:
@@ -32,6 +40,7 @@ def _security_context(request: HttpRequest) -> dict:
             initial={"given_name": user.given_name, "family_name": user.family_name, "display_name": user.display_name}
         ),
         "email_form": forms.EmailForm(),
+        "password_form": forms.PasswordChangeForm(),
         "emails": selectors.my_emails(user=user),
         "mfa_enabled": mfa.mfa_enabled(user),
         "recovery_codes_remaining": mfa.recovery_codes_remaining(user),
@@ -81,12 +90,33 @@ def email_make_primary(request: HttpRequest, email_id: str) -> HttpResponse:
     try:
         accounts.me_update(user=request.user, login=request.console_login, email=address.email)
     except ApplicationError as exc:
-        if exc.code == REAUTH:
-            return _reauth(request)
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, f"You now log in with {address.email}.")
+        return _refused(request, exc)
+    messages.success(request, f"You now log in with {address.email}.")
     return redirect("identity-profile")
+
+
+@console_view
+@require_POST
+def password_change(request: HttpRequest) -> HttpResponse:
+    form = forms.PasswordChangeForm(request.POST)
+    if form.is_valid():
+        try:
+            users.password_change(
+                principal=request.principal,
+                user=request.user,
+                current=form.cleaned_data["password"],
+                new=form.cleaned_data["new_password"],
+                remote_ip=client_of(request).remote_ip,
+            )
+        except ApplicationError as exc:
+            if exc.code == REAUTH_CODE:
+                return _reauth(request)
+            form_error(form, exc)
+        else:
+            update_session_auth_hash(request, request.user)  # the session signs the password hash: keep this one
+            messages.success(request, "Password changed. Your other sign-ins ended.")
+            return redirect("identity-profile")
+    return render(request, "identity/profile.html", {**_security_context(request), "password_form": form}, status=400)
 
 
 @console_view
@@ -113,10 +143,9 @@ def reauth_page(request: HttpRequest) -> HttpResponse:
 @require_POST
 def totp_start(request: HttpRequest) -> HttpResponse:
     try:
-        enrollment = mfa.totp_enroll_start(user=request.user)
+        enrollment = mfa.totp_enroll_start(user=request.user, credential=request.console_login)
     except ApplicationError as exc:
-        messages.error(request, exc.message)
-        return redirect("identity-profile")
+        return _refused(request, exc)
     return render(request, "identity/mfa_enroll.html", {"enrollment": enrollment, "form": forms.CodeForm()})
 
 
@@ -126,8 +155,12 @@ def totp_confirm(request: HttpRequest) -> HttpResponse:
     form = forms.CodeForm(request.POST)
     if form.is_valid():
         try:
-            codes = mfa.totp_enroll_confirm(user=request.user, code=form.cleaned_data["code"])
+            codes = mfa.totp_enroll_confirm(
+                user=request.user, credential=request.console_login, code=form.cleaned_data["code"]
+            )
         except ApplicationError as exc:
+            if exc.code == REAUTH_CODE:
+                return _reauth(request)
             form_error(form, exc)
         else:
             messages.success(request, "Two-factor authentication is on.")
@@ -142,10 +175,9 @@ def totp_confirm(request: HttpRequest) -> HttpResponse:
 @require_POST
 def recovery_codes_regenerate(request: HttpRequest) -> HttpResponse:
     try:
-        codes = mfa.recovery_codes_generate(user=request.user)
+        codes = mfa.recovery_codes_generate(user=request.user, credential=request.console_login)
     except ApplicationError as exc:
-        messages.error(request, exc.message)
-        return redirect("identity-profile")
+        return _refused(request, exc)
     return render(request, "identity/recovery_codes.html", {"codes": codes})
 
 
@@ -153,10 +185,10 @@ def recovery_codes_regenerate(request: HttpRequest) -> HttpResponse:
 @require_POST
 def mfa_reset(request: HttpRequest) -> HttpResponse:
     try:
-        accounts.require_recent_auth(request.console_login)
-    except ApplicationError:
-        return _reauth(request)
-    mfa.mfa_reset(user=request.user)  # ends this session's login too: the middleware logs out next request
+        mfa.mfa_reset(user=request.user, credential=request.console_login)
+    except ApplicationError as exc:
+        return _refused(request, exc)
+    # That ended this session's login too: the middleware logs out on the next request.
     messages.info(request, "Two-factor authentication was removed and every sign-in ended. Log in again.")
     return redirect("login")
 

@@ -180,11 +180,8 @@ def api_key_create(request: HttpRequest, account_id: str) -> HttpResponse:
                 expires_at=form.cleaned_data["expires_at"],
             )
         except ApplicationError as exc:
-            if exc.code == "reauth_required":
-                messages.info(request, "Confirm your password to create a key.")
-                return redirect(f"/identity/reauth/?next=/identity/service-accounts/{account.pk}/")
-            if isinstance(exc, Forbidden):
-                raise
+            if isinstance(exc, Forbidden) or exc.code == "reauth_required":
+                raise  # console_view: the 403 page, or the re-auth page and back
             form_error(form, exc)
     context = _account_context(request, account, key_form=form, secret=secret)
     return render(request, "identity/service_account.html", context, status=201 if secret else 400)

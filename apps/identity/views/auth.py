@@ -6,65 +6,60 @@ from django.contrib.auth import logout as django_logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
+from apps.core.client_ip import client_ip
 from apps.core.errors import ApplicationError
 from apps.identity import forms
 from apps.identity.models import Login
 from apps.identity.services import accounts, authentication, users
-from apps.identity.services.authentication import LoginOutcome
 from apps.identity.services.logins import login_revoke
-from apps.identity.sessions import console_session_start
+from apps.identity.sessions import (
+    CHALLENGE_KEY,
+    CHALLENGE_METHODS_KEY,
+    console_continue,
+    console_sign_in,
+    next_url,
+)
 from apps.identity.sso.selectors import login_providers
-from apps.identity.trusted_cookie import set_trusted_device_cookie
 from apps.identity.views.common import client_of, form_error
 
-CHALLENGE_KEY = "login_challenge"
-CHALLENGE_METHODS_KEY = "login_challenge_methods"
-NEXT_KEY = "login_next"
+VERIFICATION_REQUIRED = "email_verification_required"
 
 
-def _next_url(request: HttpRequest) -> str:
-    wanted = request.POST.get("next") or request.GET.get("next") or request.session.get(NEXT_KEY) or "/"
-    return wanted if url_has_allowed_host_and_scheme(wanted, allowed_hosts={request.get_host()}) else "/"
-
-
-def _continue(request: HttpRequest, outcome: LoginOutcome) -> HttpResponse:
-    """Open the console session, or go to the page of the pending step."""
-    if outcome.login is not None:
-        next_url = _next_url(request)
-        for key in (CHALLENGE_KEY, CHALLENGE_METHODS_KEY, NEXT_KEY):
-            request.session.pop(key, None)
-        console_session_start(request, outcome.login)
-        response = redirect(next_url)
-        if outcome.trusted_device_token:
-            set_trusted_device_cookie(response, outcome.trusted_device_token)
-        return response
-    request.session[CHALLENGE_KEY] = outcome.challenge_token
-    request.session[CHALLENGE_METHODS_KEY] = outcome.methods
-    request.session[NEXT_KEY] = _next_url(request)
-    if outcome.password_change_required:
-        return redirect("login-new-password")
-    return redirect("login-verify")
+def _resend_verification(request: HttpRequest) -> HttpResponse:
+    form = forms.EmailForm(request.POST)
+    if form.is_valid():
+        try:
+            accounts.email_verification_resend(email=form.cleaned_data["email"], remote_ip=client_ip(request))
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.info(request, "If the address needs verifying, a new link is on its way.")
+    return redirect("login")
 
 
 @require_http_methods(["GET", "POST"])
 def login_page(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST" and "resend_verification" in request.POST:
+        return _resend_verification(request)
     form = forms.LoginForm(request.POST or None)
+    verification_required = False
     if request.method == "POST" and form.is_valid():
+        client = client_of(request)
         try:
-            outcome = authentication.password_login(
-                email=form.cleaned_data["email"], password=form.cleaned_data["password"], client=client_of(request)
+            user = authentication.password_check(
+                email=form.cleaned_data["email"], password=form.cleaned_data["password"], client=client
             )
+            return console_sign_in(request, user, method=authentication.METHOD_PASSWORD, client=client)
         except ApplicationError as exc:
             form.add_error(None, exc.message)
-        else:
-            return _continue(request, outcome)
+            verification_required = exc.code == VERIFICATION_REQUIRED
     context = {
         "form": form,
-        "next": _next_url(request),
+        "next": next_url(request),
         "sso_providers": login_providers(org_slug=request.GET.get("org")),
+        "verification_required": verification_required,
     }
     return render(request, "identity/login.html", context)
 
@@ -79,8 +74,8 @@ def login_code_page(request: HttpRequest) -> HttpResponse:
             form_error(form, exc)
         else:
             messages.info(request, "If the address has an account, a code is on its way.")
-            return _continue(request, outcome)
-    return render(request, "identity/login_code.html", {"form": form, "next": _next_url(request)})
+            return console_continue(request, outcome)
+    return render(request, "identity/login_code.html", {"form": form, "next": next_url(request)})
 
 
 @require_http_methods(["GET", "POST"])
@@ -93,7 +88,7 @@ def login_verify_page(request: HttpRequest) -> HttpResponse:
     form.fields["method"].choices = [c for c in forms.ChallengeForm.METHODS if c[0] in methods]
     if request.method == "POST" and "send_code" in request.POST:
         try:
-            authentication.challenge_send_code(challenge_token=token)
+            authentication.challenge_send_code(challenge_token=token, client=client_of(request))
             messages.success(request, "A code was sent to your email address.")
         except ApplicationError as exc:
             messages.error(request, exc.message)
@@ -113,7 +108,7 @@ def login_verify_page(request: HttpRequest) -> HttpResponse:
                 return redirect("login")
             form_error(form, exc)
         else:
-            return _continue(request, outcome)
+            return console_continue(request, outcome)
     email_only = methods == ["email_code"]
     return render(request, "identity/login_verify.html", {"form": form, "email_only": email_only, "methods": methods})
 
@@ -132,7 +127,7 @@ def login_new_password_page(request: HttpRequest) -> HttpResponse:
         except ApplicationError as exc:
             form_error(form, exc)
         else:
-            return _continue(request, outcome)
+            return console_continue(request, outcome)
     return render(request, "identity/login_new_password.html", {"form": form})
 
 
@@ -157,11 +152,13 @@ def signup_page(request: HttpRequest) -> HttpResponse:
                 given_name=form.cleaned_data["given_name"],
                 family_name=form.cleaned_data["family_name"],
                 organization_name=form.cleaned_data["organization_name"],
+                remote_ip=client_ip(request),
             )
         except ApplicationError as exc:
             form_error(form, exc)
         else:
-            messages.success(request, "Account created. We sent you a link to verify your email; you can log in now.")
+            # The same words whether or not the address already had an account (its owner is emailed).
+            messages.success(request, f"Check {form.cleaned_data['email']}: we sent it a link. Then log in.")
             return redirect("login")
     return render(request, "identity/signup.html", {"form": form})
 
@@ -178,9 +175,13 @@ def verify_email_page(request: HttpRequest) -> HttpResponse:
 def forgot_password_page(request: HttpRequest) -> HttpResponse:
     form = forms.EmailForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        users.password_forgot(email=form.cleaned_data["email"])
-        messages.info(request, "If the address has an account, a reset link is on its way.")
-        return redirect("login")
+        try:
+            users.password_forgot(email=form.cleaned_data["email"], remote_ip=client_ip(request))
+        except ApplicationError as exc:
+            form_error(form, exc)
+        else:
+            messages.info(request, "If the address has an account, a reset link is on its way.")
+            return redirect("login")
     return render(request, "identity/forgot_password.html", {"form": form})
 
 

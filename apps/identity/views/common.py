@@ -3,6 +3,7 @@
 from django import forms
 from django.http import HttpRequest
 
+from apps.core.client_ip import client_ip
 from apps.core.console import add_service_error
 from apps.core.errors import ApplicationError
 from apps.identity.services.authentication import Client
@@ -32,7 +33,7 @@ def client_of(request: HttpRequest) -> Client:
     from apps.identity.trusted_cookie import read_trusted_device_cookie
 
     return Client(
-        remote_ip=request.META.get("REMOTE_ADDR"),
+        remote_ip=client_ip(request),
         user_agent=request.headers.get("User-Agent", ""),
         trusted_device_token=read_trusted_device_cookie(request),
     )

@@ -20,6 +20,7 @@ def default_settings() -> dict[str, Any]:
             "requireDpop": False,
             "checkBreachedPasswords": False,
             "acr": "",
+            "ssoSkipsMfa": False,  # SSO sign-ins still pass the console's MFA unless the organization trusts its IdP's
         },
         "sessions": {
             "maxRunningWorkloads": 10,

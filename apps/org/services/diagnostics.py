@@ -1,5 +1,6 @@
 from django.db import transaction
 
+from apps.core import audit
 from apps.core.operations import Operation, operation_create
 from apps.core.principal import Principal
 from apps.org.access import require
@@ -20,5 +21,6 @@ def diagnostics_start(*, principal: Principal) -> Operation:
             resource_type="organization",
             resource_id=org.pk,
         )
+        audit.record("diagnostics.start", organization_id=org.pk, target_type="operation", target_id=op.pk)
         transaction.on_commit(lambda: run_diagnostics.delay(op.pk))
     return op

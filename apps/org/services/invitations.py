@@ -6,12 +6,12 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 
-from apps.core import clock
+from apps.core import audit, clock
+from apps.core.actor import USER, Actor
 from apps.core.crypto import hash_secret
 from apps.core.errors import Conflict, InvalidInput, NotFound
 from apps.core.principal import Principal
-from apps.org import access
-from apps.org.access import require
+from apps.org.access import require, require_may_invite
 from apps.org.models import (
     Invitation,
     Member,
@@ -71,9 +71,8 @@ def invitation_create(
     )
     if role is None:
         raise InvalidInput("Unknown organization role.", field_errors={"organizationRoleId": "Unknown role."})
-    if role.break_glass and "CanBreakGlass" not in access.permissions(principal):
-        raise Conflict("Only an Owner can invite an Owner.", code="owner_required")
     assignments = _check_team_assignments(org.pk, team_assignments or [])
+    require_may_invite(principal, role=role, team_roles={a["teamId"]: a["roleId"] for a in assignments})
     now = clock.now()
     # A new invitation supersedes the pending ones for the same address.
     Invitation.objects.filter(organization=org, email=email, accepted_at__isnull=True, expires_at__gt=now).update(
@@ -91,6 +90,18 @@ def invitation_create(
         invited_by_member=principal.member,
         expires_at=now + timedelta(days=settings.INVITATION_TTL_DAYS),
     )
+    audit.record(
+        "invitation.create",
+        organization_id=org.pk,
+        target_type="invitation",
+        target_id=invitation.pk,
+        changes={
+            "email": email,
+            "organizationRoleId": role.pk,
+            "accountType": account_type,
+            "teamAssignments": assignments,
+        },
+    )
     if send_email:
         inviter = principal.member.name if principal.member else org.name
         body = (
@@ -102,6 +113,58 @@ def invitation_create(
             lambda: send_mail(f"Join {org.name} on LakeSail", body, settings.DEFAULT_FROM_EMAIL, [email])
         )
     return invitation, token
+
+
+@transaction.atomic
+def invitation_resend(
+    *, principal: Principal, invitation: Invitation, send_email: bool = True
+) -> tuple[Invitation, str]:
+    """A new link, emailed again, for a pending invitation; the old link stops working (superseded).
+
+    Keeps the role and the teams, less the teams deleted since. Returns the new invitation and its token.
+    """
+    require(principal, "CanManageInvitations", invitation)
+    team_ids = [a["teamId"] for a in invitation.team_assignments]
+    existing = set(
+        Team.objects.filter(organization_id=invitation.organization_id, pk__in=team_ids).values_list("pk", flat=True)
+    )
+    new, token = invitation_create(
+        principal=principal,
+        email=invitation.email,
+        name=invitation.name,
+        organization_role_id=invitation.organization_role_id,
+        account_type=invitation.account_type,
+        team_assignments=[a for a in invitation.team_assignments if a["teamId"] in existing],
+        send_email=send_email,
+    )
+    audit.record(
+        "invitation.resend",
+        organization_id=invitation.organization_id,
+        target_type="invitation",
+        target_id=invitation.pk,
+        changes={"email": invitation.email, "replacedBy": new.pk},
+    )
+    return new, token
+
+
+@transaction.atomic
+def invitation_revoke(*, principal: Principal, invitation: Invitation) -> None:
+    """The invitation's link stops working now; revoking one that already ended changes nothing."""
+    require(principal, "CanManageInvitations", invitation)
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.accepted_at is not None:
+        raise Conflict("This invitation was already accepted.", code="invitation_accepted")
+    now = clock.now()
+    if invitation.expires_at > now:
+        invitation.expires_at = now
+        invitation.save(update_fields=["expires_at", "updated_at", "updated_by"])
+        audit.record(
+            "invitation.revoke",
+            organization_id=invitation.organization_id,
+            target_type="invitation",
+            target_id=invitation.pk,
+            changes={"email": invitation.email},
+        )
 
 
 def invitation_by_token(token: str) -> Invitation:
@@ -153,6 +216,14 @@ def invitation_join(*, invitation: Invitation, user: Any, account_type: str | No
     invitation.accepted_at = clock.now()
     invitation.accepted_member = member
     invitation.save(update_fields=["accepted_at", "accepted_member", "updated_at"])
+    audit.record(
+        "invitation.accept",
+        organization_id=org.pk,
+        target_type="invitation",
+        target_id=invitation.pk,
+        changes={"memberId": member.pk},
+        actor=Actor(user.pk, USER),  # the invited person, who may have signed up a moment ago
+    )
     return member
 
 
@@ -171,6 +242,13 @@ def membership_create(
     )
     MemberRole.objects.create(member=member, role=role)
     _join_teams(member, org, team_assignments or [])
+    audit.record(
+        "member.add",
+        organization_id=org.pk,
+        target_type="member",
+        target_id=member.pk,
+        changes={"userId": user.pk, "roleIds": [role.pk], "accountType": account_type},
+    )
     return member
 
 

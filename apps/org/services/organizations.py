@@ -3,6 +3,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.text import slugify
 
+from apps.core import audit
 from apps.core.errors import Conflict, InvalidInput
 from apps.org.models import Member, MemberRole, Organization, PermissionBundle, Role, TeamRole
 from apps.org.permissions import BUNDLES, SYSTEM_ORG_ROLES, SYSTEM_TEAM_ROLES
@@ -48,6 +49,13 @@ def organization_create(*, name: str, slug: str = "") -> Organization:
         raise Conflict(f"An organization with slug {slug!r} exists.", field_errors={"slug": "Already taken."})
     org = Organization.objects.create(name=name.strip(), slug=slug)
     system_roles_ensure(org=org)
+    audit.record(
+        "organization.create",
+        organization_id=org.pk,
+        target_type="organization",
+        target_id=org.pk,
+        changes={"name": org.name, "slug": org.slug},
+    )
     return org
 
 
@@ -55,9 +63,16 @@ def organization_create(*, name: str, slug: str = "") -> Organization:
 def member_add(*, org: Organization, user: Any, role_keys: list[str]) -> Member:
     """Make a user a member with the given system org roles (idempotent)."""
     roles = system_roles_ensure(org=org)
-    member, _ = Member.objects.get_or_create(
+    member, created = Member.objects.get_or_create(
         organization=org, user=user, defaults={"name": user.name, "email": user.email}
     )
-    for key in role_keys:
-        MemberRole.objects.get_or_create(member=member, role=roles[key])
+    added = [key for key in role_keys if MemberRole.objects.get_or_create(member=member, role=roles[key])[1]]
+    if created or added:
+        audit.record(
+            "member.add" if created else "member.roles.update",
+            organization_id=org.pk,
+            target_type="member",
+            target_id=member.pk,
+            changes={"userId": user.pk, "roles": added},
+        )
     return member

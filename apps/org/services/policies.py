@@ -1,8 +1,9 @@
 from django.db import transaction
 
+from apps.core import audit
 from apps.core.errors import InvalidInput, NotFound
 from apps.core.principal import Principal
-from apps.org.access import require
+from apps.org.access import require, require_may_grant, require_over
 from apps.org.models import Member, Organization, Policy, PrincipalType, Team
 from apps.org.permissions import RELATIONS
 
@@ -19,10 +20,29 @@ def principal_type_of(*, org_id: str, principal_id: str) -> str:
     raise NotFound("No user, team or service account with this id in the organization.", code="principal_not_found")
 
 
+def _subject(org: Organization, kind: str, principal_id: str) -> object | None:
+    """The member, team or service account a policy names (None once it is gone)."""
+    if kind == PrincipalType.USER:
+        return Member.objects.filter(organization=org, user_id=principal_id).first()
+    if kind == PrincipalType.TEAM:
+        return Team.objects.filter(organization=org, pk=principal_id).first()
+    return org.service_accounts.filter(pk=principal_id).first()
+
+
+def _require_over_subject(principal: Principal, kind: str, principal_id: str) -> None:
+    """Nobody changes the policy of a principal holding more than they do."""
+    subject = _subject(principal.org, kind, principal_id)
+    if subject is not None:
+        require_over(principal, subject)
+
+
 @transaction.atomic
 def policy_set(*, principal: Principal, principal_id: str, permissions: list[str]) -> Policy:
     """Replace the organization-level permissions granted to one principal."""
     require(principal, "CanManagePolicies")
+    org = principal.org
+    kind = principal_type_of(org_id=org.pk, principal_id=principal_id)  # a principal one cannot see: 404 first
+    _require_over_subject(principal, kind, principal_id)
     unknown = sorted(set(permissions) - set(RELATIONS))
     if unknown:
         raise InvalidInput("Unknown permissions.", field_errors={"permissions": f"Unknown: {', '.join(unknown)}."})
@@ -32,20 +52,29 @@ def policy_set(*, principal: Principal, principal_id: str, permissions: list[str
             "System-only permissions cannot be granted by policy.",
             field_errors={"permissions": f"System-only: {', '.join(system_only)}."},
         )
-    org = principal.org
-    kind = principal_type_of(org_id=org.pk, principal_id=principal_id)
+    require_may_grant(principal, permissions)
     policy, _ = Policy.objects.select_for_update().get_or_create(
         organization=org, principal_id=principal_id, defaults={"principal_type": kind}
     )
     policy.principal_type = kind
     policy.permissions = sorted(set(permissions))
     policy.save()
+    audit.record(
+        "policy.set",
+        organization_id=org.pk,
+        target_type="policy",
+        target_id=principal_id,
+        changes={"principalType": kind, "permissions": policy.permissions},
+    )
     return policy
 
 
 @transaction.atomic
 def policy_delete(*, principal: Principal, principal_id: str) -> None:
     require(principal, "CanManagePolicies")
-    deleted, _ = Policy.objects.filter(organization=principal.org, principal_id=principal_id).delete()
-    if not deleted:
+    policy = Policy.objects.select_for_update().filter(organization=principal.org, principal_id=principal_id).first()
+    if policy is None:
         raise NotFound("No policy for this principal.")
+    _require_over_subject(principal, policy.principal_type, principal_id)
+    policy.delete()
+    audit.record("policy.delete", organization_id=principal.org.pk, target_type="policy", target_id=principal_id)

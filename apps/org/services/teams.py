@@ -1,5 +1,6 @@
 from django.db import transaction
 
+from apps.core import audit
 from apps.core.errors import Conflict, InvalidInput, NotFound
 from apps.core.events import publish
 from apps.core.principal import Principal
@@ -36,6 +37,9 @@ def team_create(*, principal: Principal, name: str, default_role_id: str | None 
         or TeamRole.objects.filter(organization=org, key="team_member").first(),
     )
     publish("team.created", team, {"name": team.name})
+    audit.record(
+        "team.create", organization_id=org.pk, target_type="team", target_id=team.pk, changes={"name": team.name}
+    )
     return team
 
 
@@ -49,6 +53,12 @@ def team_update(
     if default_role_id is not None:
         team.default_role = _team_role(team.organization_id, default_role_id, "defaultRoleId")
     team.save()
+    changes: dict[str, str | None] = {"name": team.name} if name is not None else {}
+    if default_role_id is not None:
+        changes["defaultRoleId"] = team.default_role_id
+    audit.record(
+        "team.update", organization_id=team.organization_id, target_type="team", target_id=team.pk, changes=changes
+    )
     return team
 
 
@@ -60,6 +70,13 @@ def team_delete(*, principal: Principal, team: Team) -> None:
 
     Policy.objects.filter(organization_id=team.organization_id, principal_id=team.pk).delete()
     publish("team.deleted", team, {"name": team.name})
+    audit.record(
+        "team.delete",
+        organization_id=team.organization_id,
+        target_type="team",
+        target_id=team.pk,
+        changes={"name": team.name},
+    )
     team.delete()
 
 
@@ -89,6 +106,13 @@ def team_member_add(
         raise Conflict("The member is already in the team.", code="already_team_member")
     link = TeamMember.objects.create(team=team, member=member, is_automatic=is_automatic)
     TeamMemberRole.objects.bulk_create(TeamMemberRole(team_member=link, team_role=r) for r in roles)
+    audit.record(
+        "team.member.add",
+        organization_id=team.organization_id,
+        target_type="team",
+        target_id=team.pk,
+        changes={"memberId": member.pk, "roleIds": [r.pk for r in roles]},
+    )
     return link
 
 
@@ -98,6 +122,13 @@ def team_member_remove(*, principal: Principal, team: Team, member: Member) -> N
     deleted, _ = TeamMember.objects.filter(team=team, member=member).delete()
     if not deleted:
         raise NotFound("The member is not in the team.")
+    audit.record(
+        "team.member.remove",
+        organization_id=team.organization_id,
+        target_type="team",
+        target_id=team.pk,
+        changes={"memberId": member.pk},
+    )
 
 
 @transaction.atomic
@@ -111,3 +142,10 @@ def team_member_roles_set(*, principal: Principal, team: Team, member: Member, r
     roles = _roles_for(team, role_ids)
     TeamMemberRole.objects.filter(team_member=link).delete()
     TeamMemberRole.objects.bulk_create(TeamMemberRole(team_member=link, team_role=r) for r in roles)
+    audit.record(
+        "team.member.roles.update",
+        organization_id=team.organization_id,
+        target_type="team",
+        target_id=team.pk,
+        changes={"memberId": member.pk, "roleIds": [r.pk for r in roles]},
+    )

@@ -66,8 +66,9 @@ class SignupSerializer(serializers.Serializer):
 
 
 class SignupResponseSerializer(serializers.Serializer):
-    user = UserSerializer()
-    organizations = OrganizationSummarySerializer(many=True)
+    """The same for a new address and a known one: nothing here says whether an account existed."""
+
+    email = serializers.EmailField(help_text="Where the link was sent: open it, then log in.")
 
 
 class TokenSerializer(serializers.Serializer):

@@ -1,11 +1,27 @@
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from apps.core.api.serializers import AuditedSerializer
+from apps.identity.models import User
 from apps.org.api.serializers.users import UserEmailSerializer, UserSerializer
 
 
+class OrgUserSerializer(UserSerializer):
+    """An account as its organization shows it: `displayName` is the membership's name there.
+
+    Needs `context["names"]`: user id -> the name the organization shows (a user without one shows their own).
+    """
+
+    displayName = serializers.SerializerMethodField()
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_displayName(self, user: User) -> str:
+        return self.context["names"].get(user.pk) or user.name
+
+
 class UserListSerializer(serializers.Serializer):
-    items = UserSerializer(many=True)
+    items = OrgUserSerializer(many=True)
     marker = serializers.CharField(required=False)
 
 

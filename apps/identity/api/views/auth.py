@@ -5,6 +5,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from apps.core.client_ip import client_ip
 from apps.core.errors import Forbidden
 from apps.identity.api.serializers import auth as s
 from apps.identity.api.serializers.users import UserEmailSerializer
@@ -22,7 +23,7 @@ TAG = ["authentication"]
 def client_of(request: Request, data: dict | None = None) -> Client:
     data = data or {}
     return Client(
-        remote_ip=request.META.get("REMOTE_ADDR"),
+        remote_ip=client_ip(request),
         user_agent=request.headers.get("User-Agent", ""),
         device_id=data.get("deviceId", ""),
         trusted_device_token=data.get("trustedDeviceToken") or read_trusted_device_cookie(request),
@@ -68,7 +69,9 @@ class LoginView(PublicView):
     @extend_schema(
         tags=TAG,
         summary="Log in with email and password",
-        description="Answers a login token, or a challenge when the account needs MFA or a new password.",
+        description="Answers a login token, or a challenge when the account needs MFA or a new password. An "
+        "organization requiring verified addresses refuses an unverified one with 403 email_verification_required "
+        "(POST /auth/email/resend sends a new link).",
         request=s.LoginSerializer,
         responses={200: s.LoginOutcomeSerializer},
         auth=[],
@@ -122,13 +125,14 @@ class ChallengeSendCodeView(PublicView):
     @extend_schema(
         tags=TAG,
         summary="Email a one-time code for a pending challenge (at most once a minute)",
+        description="Answers the same for every challenge, whether its account exists or not.",
         request=s.ChallengeRefSerializer,
         responses={204: None},
         auth=[],
     )
     def post(self, request: Request) -> Response:
         data = self.valid(s.ChallengeRefSerializer, request)
-        authentication.challenge_send_code(challenge_token=data["challengeId"])
+        authentication.challenge_send_code(challenge_token=data["challengeId"], client=client_of(request))
         return Response(status=204)
 
 
@@ -153,22 +157,23 @@ class SignupView(PublicView):
         tags=TAG,
         summary="Sign up",
         description="Creates an account (and an organization it owns when organizationName is given) and emails "
-        "a verification link. Log in afterwards.",
+        "a verification link; log in afterwards. The answer is the same when the address already has an account "
+        "(nothing is created; its owner is emailed that someone tried).",
         request=s.SignupSerializer,
-        responses={201: s.SignupResponseSerializer},
+        responses={202: s.SignupResponseSerializer},
         auth=[],
     )
     def post(self, request: Request) -> Response:
         data = self.valid(s.SignupSerializer, request)
-        user, _org = accounts.signup(
+        accounts.signup(
             email=data["email"],
             password=data["password"],
             given_name=data["givenName"],
             family_name=data["familyName"],
             organization_name=data["organizationName"],
+            remote_ip=client_ip(request),
         )
-        body = {"user": user, "organizations": organizations_of(user)}
-        return Response(s.SignupResponseSerializer(body).data, status=201)
+        return Response(s.SignupResponseSerializer({"email": data["email"].strip().lower()}).data, status=202)
 
 
 class EmailVerifyView(PublicView):
@@ -184,6 +189,22 @@ class EmailVerifyView(PublicView):
         return Response(UserEmailSerializer(accounts.email_verify(token=data["token"])).data)
 
 
+class EmailVerificationResendView(PublicView):
+    @extend_schema(
+        tags=TAG,
+        summary="Email a new verification link",
+        description="For an account whose login address is not verified yet (an organization may require it to "
+        "log in: `email_verification_required`). Answers 202 whether or not there is such an account.",
+        request=s.EmailSerializer,
+        responses={202: None},
+        auth=[],
+    )
+    def post(self, request: Request) -> Response:
+        data = self.valid(s.EmailSerializer, request)
+        accounts.email_verification_resend(email=data["email"], remote_ip=client_ip(request))
+        return Response(status=202)
+
+
 class PasswordForgotView(PublicView):
     @extend_schema(
         tags=TAG,
@@ -195,7 +216,7 @@ class PasswordForgotView(PublicView):
     )
     def post(self, request: Request) -> Response:
         data = self.valid(s.EmailSerializer, request)
-        users.password_forgot(email=data["email"])
+        users.password_forgot(email=data["email"], remote_ip=client_ip(request))
         return Response(status=202)
 
 
@@ -231,7 +252,7 @@ class ReauthView(ApiView):
     @extend_schema(
         tags=TAG,
         summary="Confirm your identity again (password or authenticator code)",
-        description="Sensitive actions (changing the login email, resetting your MFA, creating API keys) need a "
+        description="Sensitive actions (MFA changes, login-email and password changes, creating API keys) need a "
         "sign-in less than 15 minutes old; this refreshes it.",
         request=s.ReauthSerializer,
         responses={200: s.ReauthResponseSerializer},

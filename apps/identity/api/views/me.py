@@ -1,17 +1,18 @@
-"""The caller's own account: profile, emails, logins, trusted devices, MFA."""
+"""The caller's own account: profile, password, emails, logins, trusted devices, MFA."""
 
 from drf_spectacular.utils import extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from apps.core.api.pagination import marker_page, serialize_page
+from apps.core.client_ip import client_ip
 from apps.core.errors import Forbidden, NotFound
 from apps.identity import selectors
 from apps.identity.api.serializers import mfa as ms
 from apps.identity.api.serializers import users as us
 from apps.identity.api.serializers.auth import OrganizationListSerializer
 from apps.identity.models import User
-from apps.identity.services import accounts, mfa
+from apps.identity.services import accounts, mfa, users
 from apps.org.api.base import ApiView
 from apps.org.models import Organization
 
@@ -49,6 +50,28 @@ class MeView(ApiView):
             user=self.principal.user, login=self.principal.credential, **data.validated_data
         )
         return Response(us.MeSerializer(self.body()).data)
+
+
+class MyPasswordView(UserApiView):
+    @extend_schema(
+        tags=["identity"],
+        summary="Change my password",
+        description="Needs the current password and a sign-in less than 15 minutes old (POST /auth/reauth); "
+        "every other login of the account ends, this one stays.",
+        request=us.PasswordChangeSerializer,
+        responses={204: None},
+    )
+    def post(self, request: Request) -> Response:
+        data = us.PasswordChangeSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        users.password_change(
+            principal=self.principal,
+            user=self.me(),
+            current=data.validated_data["currentPassword"],
+            new=data.validated_data["newPassword"],
+            remote_ip=client_ip(request),
+        )
+        return Response(status=204)
 
 
 class MyOrganizationsView(ApiView):
@@ -139,9 +162,7 @@ class MyMfaView(UserApiView):
         responses={204: None},
     )
     def delete(self, request: Request) -> Response:
-        user = self.me()
-        accounts.require_recent_auth(self.principal.credential)
-        mfa.mfa_reset(user=user)
+        mfa.mfa_reset(user=self.me(), credential=self.principal.credential)
         return Response(status=204)
 
 
@@ -149,12 +170,13 @@ class TotpEnrollView(UserApiView):
     @extend_schema(
         tags=["mfa"],
         summary="Start authenticator (TOTP) enrollment",
-        description="Returns a new secret once; MFA turns on when a code is confirmed.",
+        description="Returns a new secret once; MFA turns on when a code is confirmed. Needs a sign-in less than "
+        "15 minutes old.",
         request=None,
         responses={201: ms.TotpEnrollmentSerializer},
     )
     def post(self, request: Request) -> Response:
-        enrollment = mfa.totp_enroll_start(user=self.me())
+        enrollment = mfa.totp_enroll_start(user=self.me(), credential=self.principal.credential)
         body = {"secret": enrollment.secret, "otpauthUri": enrollment.otpauth_uri, "qrSvg": enrollment.qr_svg}
         return Response(ms.TotpEnrollmentSerializer(body).data, status=201)
 
@@ -163,14 +185,17 @@ class TotpConfirmView(UserApiView):
     @extend_schema(
         tags=["mfa"],
         summary="Confirm authenticator enrollment with a code",
-        description="Turns MFA on and returns the first ten recovery codes (shown once).",
+        description="Turns MFA on and returns the first ten recovery codes (shown once). Needs a sign-in less than "
+        "15 minutes old.",
         request=ms.CodeSerializer,
         responses={200: ms.RecoveryCodesSerializer},
     )
     def post(self, request: Request) -> Response:
         data = ms.CodeSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        codes = mfa.totp_enroll_confirm(user=self.me(), code=data.validated_data["code"])
+        codes = mfa.totp_enroll_confirm(
+            user=self.me(), credential=self.principal.credential, code=data.validated_data["code"]
+        )
         return Response(ms.RecoveryCodesSerializer({"recoveryCodes": codes}).data)
 
 
@@ -178,10 +203,11 @@ class RecoveryCodesView(UserApiView):
     @extend_schema(
         tags=["mfa"],
         summary="Generate new recovery codes",
-        description="Ten new single-use codes, shown once; the previous ones stop working.",
+        description="Ten new single-use codes, shown once; the previous ones stop working. Needs a sign-in less "
+        "than 15 minutes old.",
         request=None,
         responses={201: ms.RecoveryCodesSerializer},
     )
     def post(self, request: Request) -> Response:
-        codes = mfa.recovery_codes_generate(user=self.me())
+        codes = mfa.recovery_codes_generate(user=self.me(), credential=self.principal.credential)
         return Response(ms.RecoveryCodesSerializer({"recoveryCodes": codes}).data, status=201)

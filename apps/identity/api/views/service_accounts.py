@@ -23,7 +23,7 @@ class ServiceAccountsView(OrgApiView):
         responses={200: ss.ServiceAccountListSerializer},
     )
     def get(self, request: Request) -> Response:
-        page = marker_page(selectors.service_accounts(principal=self.principal), request.query_params)
+        page = marker_page(selectors.service_account_list(principal=self.principal), request.query_params)
         return Response(serialize_page(page, lambda a: ss.ServiceAccountDetailSerializer(a).data))
 
     @extend_schema(

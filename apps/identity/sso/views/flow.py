@@ -5,17 +5,19 @@ from urllib.parse import parse_qs, urlsplit
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.views.generic import View
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 
 from apps.core import http
-from apps.identity.services.logins import login_create
-from apps.identity.sessions import console_session_start
+from apps.core.errors import ApplicationError
+from apps.identity.services.authentication import METHOD_SSO
+from apps.identity.sessions import console_sign_in
 from apps.identity.sso.backends import oidc_settings, setting_of
 from apps.identity.sso.discovery import DiscoveryFailed, discover_cached
 from apps.identity.sso.selectors import idp_for_sign_in
+from apps.identity.views.common import client_of
 
 SESSION_STATES = "oidc_states"  # the library's session key: state -> {nonce, code_verifier, ...}
 
@@ -80,14 +82,19 @@ class SsoCallbackView(OIDCAuthenticationCallbackView):
         if request.sso_link_user is not None:  # type: ignore[attr-defined]
             messages.success(request, f"{idp.name} is now linked to your account.")
             return redirect("sso-identities")
-        login, _token = login_create(
-            user=self.user,
-            remote_ip=request.META.get("REMOTE_ADDR"),
-            user_agent=request.headers.get("User-Agent", ""),
-        )
-        console_session_start(request, login)
-        request.session["organization_id"] = idp.organization_id
-        return HttpResponseRedirect(self.success_url)
+        # The console's one sign-in path: MFA still applies unless the organization lets its SSO skip it.
+        try:
+            return console_sign_in(
+                request,
+                self.user,
+                method=METHOD_SSO,
+                client=client_of(request),
+                org=idp.organization,
+                next_page=self.success_url,
+            )
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+            return redirect(self.failure_url)
 
     def login_failure(self) -> HttpResponse:
         reason = getattr(self.request, "sso_failure", None) or "Single sign-on did not complete."

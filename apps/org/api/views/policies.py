@@ -7,7 +7,7 @@ from apps.org.api.base import OrgApiView
 from apps.org.api.serializers.entities import PolicySerializer
 from apps.org.api.serializers.requests import PolicySetSerializer
 from apps.org.api.serializers.responses import PolicyListSerializer
-from apps.org.selectors.policies import policy_get, policy_queryset
+from apps.org.selectors.policies import policy_get, policy_list
 from apps.org.services import policies as services
 
 TAGS = ["policies"]
@@ -21,7 +21,7 @@ class PoliciesView(OrgApiView):
         responses={200: PolicyListSerializer},
     )
     def get(self, request: Request) -> Response:
-        page = marker_page(policy_queryset(self.principal), request.query_params)
+        page = marker_page(policy_list(principal=self.principal), request.query_params)
         return Response(serialize_page(page, lambda p: PolicySerializer(p).data))
 
 
