@@ -11,8 +11,8 @@ import pytest
 from apps.core.principal import Principal
 from apps.identity.models import ApiKey, ServiceAccount
 from apps.identity.services import org_users, service_accounts, users
-from apps.org.models import Member, MemberRole, Policy, Role
-from apps.org.services import members, policies
+from apps.org.models import Member, MemberRole, Policy, Role, Team, TeamMember, TeamMemberRole, TeamRole
+from apps.org.services import members, policies, teams
 from tests.conftest import PASSWORD, ApiClient
 from tests.contract.coverage import declared
 from tests.contract.test_permission_matrix import ENDPOINTS, WRITES, _concrete, _flatten, _id, _state
@@ -143,8 +143,24 @@ def _principal(user, org) -> Principal:
     return Principal(user=user, org=org, member=Member.objects.get(organization=org, user=user))
 
 
+def _owner_in_team(member: Member) -> Team:
+    team = Team.objects.create(organization=member.organization, name="Owners' team")
+    link = TeamMember.objects.create(team=team, member=member)
+    TeamMemberRole.objects.create(
+        team_member=link, team_role=TeamRole.objects.get(organization=member.organization, key="team_admin")
+    )
+    return team
+
+
 # Every service changing a person, called as an Admin on the Owner (the console and the API share these).
 PERSON_SERVICES = {
+    "team_member_remove": lambda p, owner, m: teams.team_member_remove(principal=p, team=_owner_in_team(m), member=m),
+    "team_member_roles_set": lambda p, owner, m: teams.team_member_roles_set(
+        principal=p,
+        team=_owner_in_team(m),
+        member=m,
+        role_ids=[TeamRole.objects.get(organization=m.organization, key="team_viewer").pk],
+    ),
     "member_update": lambda p, owner, m: members.member_update(principal=p, member=m, name="Mallory"),
     "member_roles_set": lambda p, owner, m: members.member_roles_set(
         principal=p, member=m, role_ids=[Role.objects.get(organization=m.organization, key="viewer").pk]

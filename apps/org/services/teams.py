@@ -4,7 +4,7 @@ from apps.core import audit
 from apps.core.errors import Conflict, InvalidInput, NotFound
 from apps.core.events import publish
 from apps.core.principal import Principal
-from apps.org.access import require
+from apps.org.access import require, require_over
 from apps.org.models import Member, Team, TeamMember, TeamMemberRole, TeamRole
 
 
@@ -119,6 +119,7 @@ def team_member_add(
 @transaction.atomic
 def team_member_remove(*, principal: Principal, team: Team, member: Member) -> None:
     require(principal, "CanManageTeams", team)
+    require_over(principal, member)  # a team admin does not take a stronger member's team away
     deleted, _ = TeamMember.objects.filter(team=team, member=member).delete()
     if not deleted:
         raise NotFound("The member is not in the team.")
@@ -134,6 +135,7 @@ def team_member_remove(*, principal: Principal, team: Team, member: Member) -> N
 @transaction.atomic
 def team_member_roles_set(*, principal: Principal, team: Team, member: Member, role_ids: list[str]) -> None:
     require(principal, "CanManageTeams", team)
+    require_over(principal, member)
     if not role_ids:
         raise InvalidInput("Give at least one role.", field_errors={"roleIds": "At least one role is required."})
     link = TeamMember.objects.filter(team=team, member=member).first()
