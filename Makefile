@@ -30,7 +30,9 @@ chromium: ## Debian's Chromium for the browser tests (installed when missing)
 
 run: install ## Migrate, ensure the demo organization, start web + worker + beat
 	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py createcachetable
 	$(BIN)/python manage.py ensure_demo
+	$(BIN)/python manage.py ensure_local_connection
 	./scripts/run.sh
 
 tests/oidc_provider/node_modules/.installed: tests/oidc_provider/package.json tests/oidc_provider/package-lock.json

@@ -54,6 +54,15 @@ def clusters(org_id: str, page: int, limit: int) -> list[dict[str, Any]]:
     return list(rows.values()[(page - 1) * limit : page * limit])
 
 
+@bare("jobs")
+def jobs(org_id: str, page: int, limit: int) -> list[dict[str, Any]]:
+    job = apps.get_model("workloads", "Job")
+    rows = job.objects.filter(organization_id=org_id).order_by("created_at", "id")
+    fields = ("id", "job_key", "status", "latest_version", "current_version__number", "current_version__cluster_id")
+    settings = ("current_version__config", "current_version__cron_expression", "current_version__cron_timezone")
+    return list(rows.values(*fields, *settings, "next_run_at", "created_at")[(page - 1) * limit : page * limit])
+
+
 def bare_view(request: HttpRequest, name: str) -> JsonResponse:
     page, limit = _page(request)
     return JsonResponse({"items": BARE[name](request.GET["org"], page, limit)}, safe=False)

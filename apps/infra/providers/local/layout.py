@@ -2,7 +2,8 @@
 
 <data>/warehouse/          managed tables (every Sail server resolves `spark-warehouse` to it)
 <data>/runs/<runId>/       a run's output, preview and logs
-<data>/sail/<processId>/   a Sail server's working directory
+<data>/sail/<processId>/   a Sail server's working directory (a run's, or one started without a cluster)
+<data>/networks/<networkId>/clusters/<clusterId>/   a local network's storage root, and its clusters' servers
 """
 
 import re
@@ -47,3 +48,12 @@ def prepare_sail_work_dir(work_dir: Path) -> None:
     link = work_dir / "spark-warehouse"
     if not link.exists():
         link.symlink_to(warehouse, target_is_directory=True)
+
+
+def network_root(network_id: str) -> Path:
+    """A local network's storage root: its clusters' working directories live beneath it."""
+    return data_dir() / "networks" / safe_name(network_id)
+
+
+def cluster_dir(network_id: str, cluster_id: str) -> Path:
+    return network_root(network_id) / "clusters" / safe_name(cluster_id)
