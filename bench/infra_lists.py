@@ -109,17 +109,6 @@ def last_marker(path: str, headers: dict[str, str]) -> str:
         marker = body["marker"]
 
 
-def measure(url: str, headers: dict[str, str], seconds: int) -> harness.Load:
-    """harness.wrk, measured again when it misreads wrk's output (a `+/- Stdev` column ending in 50% is taken for
-    the median line: ValueError); to drop once the harness anchors its percentile pattern."""
-    for _attempt in range(3):
-        try:
-            return harness.wrk(url, headers, seconds=seconds)
-        except ValueError:
-            continue
-    return harness.wrk(url, headers, seconds=seconds)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--clusters", type=int, default=1_000)
@@ -144,9 +133,9 @@ def main() -> None:
             suffix = "?" + "&".join(part for part in ("limit=100", query) if part)
             small = harness.queries_per_request(path + suffix.replace("limit=100", "limit=10"), headers)
             queries = harness.queries_per_request(path + suffix, headers)
-            load = measure(base + path + suffix, headers, args.seconds)
+            load = harness.wrk(base + path + suffix, headers, args.seconds)
             bare_url = f"{base}/bench/bare/clusters?org={org_id}&limit=100&page={bare_page}"
-            bare = measure(bare_url, {}, args.seconds)
+            bare = harness.wrk(bare_url, {}, args.seconds)
             row = harness.report_row(label, load, bare, queries)
             print(f"{row[:-5]} {small:>3}/{queries:<3}", flush=True)
             if load.errors or bare.errors:
