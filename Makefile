@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint fmt schema bench install install-dev chromium oidc-provider
+.PHONY: help run test lint fmt schema bench install install-dev chromium oidc-provider screenshots
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -64,3 +64,6 @@ schema: install ## Regenerate the committed OpenAPI schema
 
 bench: install-dev ## Run the benchmarks (see bench/README.md)
 	$(BIN)/python bench/sail_runner.py
+
+screenshots: install-dev chromium ## PNGs of the main pages (laptop and phone, light and dark) into docs/screenshots/
+	$(BIN)/python scripts/screenshots.py

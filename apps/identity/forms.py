@@ -1,5 +1,7 @@
 from django import forms
 
+from apps.core.context_processors import timezone_names
+
 PASSWORD_MAX = 256
 
 
@@ -26,6 +28,27 @@ class LoginForm(forms.Form):
 
 class EmailForm(forms.Form):
     email = _email()
+
+
+class AddEmailForm(forms.Form):
+    # On the profile page, among other forms: it must not take the focus when the page opens.
+    email = _email(autofocus=False)
+
+
+class PreferencesForm(forms.Form):
+    theme = forms.ChoiceField(
+        label="Theme",
+        choices=[("system", "Follow the system"), ("light", "Light"), ("dark", "Dark")],
+        widget=forms.RadioSelect,
+    )
+    timezone = forms.ChoiceField(
+        label="Timezone", required=False, help_text="Times show in this timezone; hover a time to see it exactly."
+    )
+
+    def __init__(self, *args, detected: str = "", **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        browser = f"The browser's ({detected})" if detected else "The browser's"
+        self.fields["timezone"].choices = [("", browser), *((name, name) for name in sorted(timezone_names()))]
 
 
 class SignupForm(forms.Form):

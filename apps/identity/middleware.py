@@ -2,19 +2,24 @@ from collections.abc import Callable
 
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django_htmx.http import HttpResponseClientRedirect
 
 from apps.core.actor import set_actor_id
 from apps.identity.models import Login
 from apps.identity.services.logins import login_touch
 from apps.identity.sessions import SESSION_LOGIN_KEY
 from apps.org.login_limits import login_within_org_limits
+from apps.org.mfa_requirement import mfa_requirement
 from apps.org.models import Member
 
 
 class ConsoleLoginMiddleware:
     """Ties a console session to its Login row, so revoking a login also ends the session.
 
-    Also picks the organization the console acts in (the session's choice, else the first membership).
+    Also picks the organization the console acts in (the session's choice, else the first membership), and sends
+    a member whose organization requires two-factor authentication, past its grace period, to set it up.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -30,9 +35,14 @@ class ConsoleLoginMiddleware:
             login = login_touch(login) if login else None
             member = None
             if login is not None:
-                memberships = Member.objects.select_related("organization").filter(user=request.user, is_enabled=True)
+                memberships = list(
+                    Member.objects.select_related("organization").filter(user=request.user, is_enabled=True)
+                )
                 wanted = request.session.get("organization_id")
-                member = (memberships.filter(organization_id=wanted).first() if wanted else None) or memberships.first()
+                chosen = [m for m in memberships if m.organization_id == wanted]
+                member = (chosen or memberships or [None])[0]
+                # The header's organization switcher lists them all.
+                request.console_orgs = sorted((m.organization for m in memberships), key=lambda o: o.name.lower())  # type: ignore[attr-defined]
                 if member is not None and not login_within_org_limits(login, member.organization):
                     login = None
             if login is None:
@@ -43,4 +53,24 @@ class ConsoleLoginMiddleware:
                 if member is not None:
                     request.console_member = member  # type: ignore[attr-defined]
                     request.console_org = member.organization  # type: ignore[attr-defined]
+                    requirement = mfa_requirement(member)
+                    request.mfa_notice = requirement  # type: ignore[attr-defined]
+                    if requirement is not None and requirement.due and not _may_enroll(request.path):
+                        return _to_enrollment(request)
         return self.get_response(request)
+
+
+# Past an organization's two-factor grace period, a member without an authenticator reaches only what setting
+# one up needs (the profile page, enrollment, re-authentication), signing out, another organization, and the
+# API (which answers `mfa_required` itself, and lets /me/mfa enroll).
+_ENROLLMENT_PAGES = ("identity-profile",)
+_ENROLLMENT_PREFIXES = ("/identity/mfa/", "/identity/reauth/", "/logout/", "/org/switch", "/api/", "/static/")
+
+
+def _may_enroll(path: str) -> bool:
+    return path in {reverse(name) for name in _ENROLLMENT_PAGES} or path.startswith(_ENROLLMENT_PREFIXES)
+
+
+def _to_enrollment(request: HttpRequest) -> HttpResponse:
+    target = reverse("identity-profile") + "#mfa-h"
+    return HttpResponseClientRedirect(target) if getattr(request, "htmx", False) else redirect(target)

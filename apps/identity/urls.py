@@ -17,10 +17,12 @@ urlpatterns = [
     # Profile & security.
     path("identity/", account.profile_page, name="identity-profile"),
     path("identity/profile", account.profile_update, name="identity-profile-update"),
+    path("identity/preferences", account.preferences_update, name="identity-preferences"),
     path("identity/reauth/", account.reauth_page, name="identity-reauth"),
     path("identity/password", account.password_change, name="identity-password-change"),
     path("identity/emails", account.email_add, name="identity-email-add"),
     path("identity/emails/<str:email_id>/primary", account.email_make_primary, name="identity-email-primary"),
+    path("identity/emails/<str:email_id>/resend", account.email_verification_resend, name="identity-email-resend"),
     path("identity/mfa/totp", account.totp_start, name="identity-totp-start"),
     path("identity/mfa/totp/confirm", account.totp_confirm, name="identity-totp-confirm"),
     path("identity/mfa/recovery-codes", account.recovery_codes_regenerate, name="identity-recovery-codes"),

@@ -18,7 +18,17 @@ from django.db.models.functions import Coalesce
 
 from apps.core.errors import Forbidden
 from apps.core.principal import Principal
-from apps.org.models import Member, MemberRole, Organization, Policy, Role, Team, TeamMember, TeamRole
+from apps.org.models import (
+    Member,
+    MemberRole,
+    Organization,
+    Policy,
+    Role,
+    Team,
+    TeamMember,
+    TeamMemberRole,
+    TeamRole,
+)
 from apps.org.permissions import RELATIONS, SYSTEM_ORG_ROLES, TEAM_RELATIONS, team_role_permissions
 
 
@@ -255,3 +265,58 @@ def visible(
     if team_field in ("id", "pk"):
         return queryset.filter(pk__in=teams)
     return queryset.filter(**{f"{team_field}__in": teams}).distinct()
+
+
+# Where each permission comes from, for people reading a member's or a service account's effective permissions.
+# The same rules as `_combine` (tests compare the two), spelled out per source instead of merged.
+
+
+@dataclass(frozen=True)
+class Source:
+    """One reason a permission is held: an org role, a team role in a team, or a policy."""
+
+    kind: str  # "org_role" | "team_role" | "policy"
+    name: str  # the role's name, or what the policy names ("this user", "team Data", "this service account")
+    team: str = ""  # the team the grant reaches when it reaches one team only; empty: organization-wide
+
+    @property
+    def label(self) -> str:
+        if self.kind == "policy":
+            return f"Policy on {self.name}"
+        where = f" in team {self.team}" if self.team else ""
+        return f"{'Org' if self.kind == 'org_role' else 'Team'} role {self.name}{where}"
+
+
+def permission_sources(subject: Any) -> list[tuple[str, Source]]:
+    """(relation, source) pairs of a member or a service account, each relation once per source that gives it."""
+    if not isinstance(subject, Member):
+        policies = Policy.objects.filter(organization_id=subject.organization_id, principal_id=subject.pk)
+        return [
+            (r, Source("policy", "this service account")) for p in policies for r in p.permissions if r in RELATIONS
+        ]
+    pairs: list[tuple[str, Source]] = []
+    team_names = dict(TeamMember.objects.filter(member=subject).values_list("team_id", "team__name"))
+    for role in Role.objects.filter(member_links__member=subject).order_by("name"):
+        perms = SYSTEM_ORG_ROLES[role.key].permissions if role.key in SYSTEM_ORG_ROLES else frozenset()
+        org_wide = perms if role.all_teams else perms - TEAM_RELATIONS
+        pairs += [(r, Source("org_role", role.name)) for r in sorted(org_wide)]
+        if not role.all_teams:
+            pairs += [
+                (r, Source("org_role", role.name, team))
+                for team in team_names.values()
+                for r in sorted(perms - org_wide)
+            ]
+    team_roles = TeamMemberRole.objects.filter(team_member__member=subject).values_list(
+        "team_member__team_id", "team_role__name", "team_role__key"
+    )
+    for team_id, name, key in sorted(team_roles, key=lambda row: (team_names[row[0]], row[1])):
+        pairs += [(r, Source("team_role", name, team_names[team_id])) for r in sorted(team_role_permissions(key))]
+    policies = Policy.objects.filter(
+        organization_id=subject.organization_id, principal_id__in=[subject.user_id, *team_names]
+    )
+    for policy in sorted(
+        policies, key=lambda p: (p.principal_id != subject.user_id, team_names.get(p.principal_id, ""))
+    ):
+        on = "this user" if policy.principal_id == subject.user_id else f"team {team_names[policy.principal_id]}"
+        pairs += [(r, Source("policy", on)) for r in policy.permissions if r in RELATIONS]
+    return pairs

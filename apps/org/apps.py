@@ -17,4 +17,7 @@ class OrgConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from apps.org import console_registrations
+
         post_migrate.connect(_seed_system_roles, sender=self)
+        console_registrations.register()

@@ -38,7 +38,7 @@ from apps.identity.services import (
 from apps.identity.sso import services as sso
 from apps.identity.sso.models import FederatedIdentity, IdentityProvider
 from apps.org.models import Member, Role, TeamRole
-from apps.org.services import diagnostics, members, organizations, policies, teams
+from apps.org.services import diagnostics, members, organizations, policies, preferences, teams
 from apps.org.services import invitations as org_invitations
 from tests.conftest import PASSWORD
 
@@ -48,6 +48,8 @@ NEW_PASSWORD = "a-new-long-passphrase-42"
 # Public functions of those modules that change nothing worth a record (reasons are the comments).
 ALLOWED = {
     "apps.identity.services.accounts.email_verification_resend": "sends an email, changes nothing",
+    "apps.identity.services.accounts.email_verification_resend_own": "sends an email, changes nothing",
+    "apps.identity.services.authentication.first_factor_refused_by": "a read",
     "apps.identity.services.authentication.email_verification_required": "a read",
     "apps.identity.services.logins.login_is_active": "a pure check",
     "apps.identity.services.logins.login_authenticate": "every request: refreshes last_used_at, not an event",
@@ -72,6 +74,8 @@ ALLOWED = {
     "apps.org.services.invitations.invitation_by_token": "a read",
     "apps.org.services.invitations.invitation_for_update": "a read (locks the row for its caller)",
     "apps.org.services.organizations.system_roles_ensure": "seeding inside organization_create and member_add",
+    "apps.org.services.organizations.sso_only": "a pure check",
+    "apps.org.services.teams.least_privileged_team_role": "a read",
     "apps.org.services.policies.principal_type_of": "a read",
     "apps.identity.sso.services.idp_test_connection": "reads the provider's discovery document",
     "apps.identity.sso.services.issuer_test": "reads the provider's discovery document",
@@ -456,6 +460,13 @@ SCENARIOS: dict[str, Scenario] = {
     ORG + "organizations.organization_create": Scenario(
         "organization.create", lambda w: organizations.organization_create(name="Initech")
     ),
+    ORG + "organizations.organization_update": Scenario(
+        "organization.update", lambda w: organizations.organization_update(principal=w.owner, name="Acme Renamed")
+    ),
+    ORG + "preferences.my_preferences_set": Scenario(
+        "member.preferences.update",
+        lambda w: preferences.my_preferences_set(principal=w.owner, theme="dark", timezone="Europe/Paris"),
+    ),
     ORG + "policies.policy_delete": Scenario(
         "policy.delete",
         lambda w: policies.policy_delete(principal=w.owner, principal_id=w.bob.pk),
@@ -507,6 +518,7 @@ SCENARIOS: dict[str, Scenario] = {
             issuer="http://127.0.0.1:9/realm",
             client_id="console",
             client_secret="another-client-secret",
+            enabled=False,  # hidden: nothing answers there, and an offered provider must pass its connection test
         ),
         setup=lambda w: w.outbound_to_loopback(),
     ),

@@ -56,7 +56,7 @@ def test_a_new_user_accepts_and_gets_role_and_teams(invite, anon, data_team, acm
     member = Member.objects.get(organization=acme, user__email="dana@example.test")
     assert list(member.roles.values_list("key", flat=True)) == ["member"]
     link = TeamMember.objects.get(member=member)
-    assert link.team == data_team and [r.key for r in link.roles.all()] == ["team_member"]
+    assert link.team == data_team and [r.key for r in link.roles.all()] == ["team_viewer"]
     assert member.invite_accepted_at is not None
     login = anon.post("/auth/login", {"email": "dana@example.test", "password": PASSWORD})
     assert login.status_code == 200 and login.json()["organizations"][0]["id"] == acme.pk

@@ -1,12 +1,12 @@
 from apps.org.models import Policy, Team, TeamMember
 
 
-def test_it_creates_a_team_with_the_team_member_default_role(api, acme, team_role):
+def test_it_creates_a_team_with_the_least_privileged_default_role(api, acme, team_role):
     response = api.post("/org/teams", {"name": "Analytics"})
     assert response.status_code == 201
     body = response.json()
     assert body["team"]["name"] == "Analytics" and body["memberCount"] == 0
-    assert body["team"]["defaultRoleId"] == team_role("team_member").pk
+    assert body["team"]["defaultRoleId"] == team_role("team_viewer").pk
     assert Team.objects.filter(organization=acme, name="Analytics").exists()
 
 
@@ -61,7 +61,7 @@ def test_adding_a_member_without_roles_uses_the_default_role(api, data_team, bob
     assert response.status_code == 201
     assert response.json()["teamId"] == data_team.pk and response.json()["isAutomatic"] is False
     link = TeamMember.objects.get(team=data_team, member=member_of(bob))
-    assert [r.key for r in link.roles.all()] == ["team_member"]
+    assert [r.key for r in link.roles.all()] == ["team_viewer"]
     assert api.post(f"/org/teams/{data_team.pk}/members/{member_of(bob).pk}", {}).status_code == 409
 
 

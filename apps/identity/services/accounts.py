@@ -81,6 +81,16 @@ def email_verification_resend(*, email: str, remote_ip: str | None = None) -> No
         _send_verification(address)
 
 
+def email_verification_resend_own(*, user: User, email_id: str) -> UserEmail:
+    """A new verification link for one of the person's own unverified addresses (throttled like sign-in requests)."""
+    address = UserEmail.objects.select_related("user").filter(user=user, pk=email_id, verified_at__isnull=True).first()
+    if address is None:
+        raise NotFound("This address is verified already or is not yours.", code="email_not_found")
+    throttling.request_check(account=address.email, remote_ip=None)
+    _send_verification(address)
+    return address
+
+
 @transaction.atomic
 def email_add(*, user: User, email: str) -> UserEmail:
     email = email.strip().lower()

@@ -25,7 +25,7 @@ from apps.identity.models import ChallengePurpose, Login, LoginChallenge, TotpDe
 from apps.identity.services import mfa, throttling
 from apps.identity.services.logins import login_create, login_reauthenticate
 from apps.identity.services.users import password_set
-from apps.org.models import Member, Organization
+from apps.org.models import Member, MemberRole, Organization
 
 INVALID_CREDENTIALS = "The email or password is incorrect."
 INVALID_CODE = "The code is incorrect or has expired."
@@ -118,6 +118,27 @@ def email_verification_required(user: User) -> bool:
     ).exists()
 
 
+# A first factor an organization can turn off for its members (the reference's settings.auth keys).
+_FIRST_FACTOR_SETTINGS = {METHOD_PASSWORD: "allowLoginWithPassword", METHOD_EMAIL: "allowLoginWithEmail"}
+
+
+def first_factor_refused_by(user: User, first_factor: str) -> Organization | None:
+    """An organization of the user that turned this first factor off (single sign-on only), unless the user holds a
+    break-glass role there: an Owner keeps a way in when the identity provider is down."""
+    setting = _FIRST_FACTOR_SETTINGS.get(first_factor)
+    if setting is None:
+        return None
+    break_glass = MemberRole.objects.filter(member__user=user, role__break_glass=True).values("member__organization_id")
+    return (
+        Organization.objects.filter(
+            members__user=user, members__is_enabled=True, **{f"settings__auth__{setting}": False}
+        )
+        .exclude(pk__in=break_glass)
+        .order_by("name")
+        .first()
+    )
+
+
 def _sso_skips_mfa(org: Organization | None) -> bool:
     # Off unless the organization trusts its identity providers' own MFA (settings.auth.ssoSkipsMfa).
     return org is not None and org.settings.get("auth", {}).get("ssoSkipsMfa") is True
@@ -135,6 +156,12 @@ def login_continue(
         raise Forbidden(
             "Verify your email address before signing in: open the link we emailed you, or ask for a new one.",
             code="email_verification_required",
+        )
+    if (sso_org := first_factor_refused_by(user, first_factor)) is not None:
+        raise Forbidden(
+            f"{sso_org.name} requires signing in with its identity provider: use the button on its sign-in page, "
+            f"/login/?org={sso_org.slug}.",
+            code="sso_required",
         )
     if user.password_change_required and first_factor == METHOD_PASSWORD:
         return _challenge(user, ChallengePurpose.PASSWORD_CHANGE, client, first_factor=first_factor)

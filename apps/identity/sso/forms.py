@@ -33,7 +33,17 @@ class IdentityProviderForm(forms.Form):
         required=False,
         help_text="People with these domains join on first sign-in; others need an invitation.",
     )
-    enabled = forms.BooleanField(label="Offer this provider on the sign-in page", required=False, initial=True)
+    enabled = forms.BooleanField(
+        label="Offer this provider on the sign-in page",
+        required=False,
+        initial=True,
+        help_text="Saving tests the connection first: a provider that does not answer is not offered.",
+    )
+    enable_untested = forms.BooleanField(
+        label="Offer it anyway, although the connection test failed",
+        required=False,
+        help_text="People will see a button that may not work.",
+    )
 
     def __init__(self, *args, secret_required: bool = True, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -50,6 +60,7 @@ class IdentityProviderForm(forms.Form):
             "scopes": words(data["scopes"]),
             "allowed_email_domains": words(data["allowed_email_domains"]),
             "enabled": data["enabled"],
+            "enable_untested": data["enable_untested"],
         }
         if "client_secret" in data:
             kwargs["client_secret"] = data["client_secret"]

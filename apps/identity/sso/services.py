@@ -146,12 +146,15 @@ def idp_create(
     scopes: list[str] | None = None,
     allowed_email_domains: list[str] | None = None,
     enabled: bool = True,
+    enable_untested: bool = False,
 ) -> IdentityProvider:
+    """A provider; an enabled one is offered on the sign-in page only once its connection test passed, or with
+    `enable_untested` (the console's "offer it anyway"). A failed test saves nothing: `connection_test_failed`."""
     _require_manage(principal, sensitive=True)
     org = principal.org
     assert org is not None
     _provider_type(provider_type_id, "identityProviderTypeId")
-    idp = IdentityProvider.objects.create(
+    idp = IdentityProvider(
         organization=org,
         provider_type=provider_type_id,
         name=_name(org.pk, name),
@@ -162,21 +165,39 @@ def idp_create(
         allowed_email_domains=_domains(allowed_email_domains or []),
         is_enabled=enabled,
     )
+    if enabled:
+        _offer(idp, enable_untested=enable_untested)
+    idp.save()
     publish("identity_provider.created", idp, {"name": idp.name})
     _record("identity_provider.create", idp, providerType=idp.provider_type, issuer=idp.issuer, clientId=idp.client_id)
     return idp
 
 
-UPDATABLE = {"name", "issuer", "client_id", "client_secret", "scopes", "allowed_email_domains", "enabled"}
+UPDATABLE = {
+    "name",
+    "issuer",
+    "client_id",
+    "client_secret",
+    "scopes",
+    "allowed_email_domains",
+    "enabled",
+    "enable_untested",
+}
 
 
 @transaction.atomic
 def idp_update(*, principal: Principal, idp: IdentityProvider, **changes: Any) -> IdentityProvider:
-    """Change what was given; a new client secret here is the same sensitive action as rotate-secret."""
+    """Change what was given; a new client secret here is the same sensitive action as rotate-secret.
+
+    A new issuer, or enabling a disabled provider, tests the connection again before it is offered (see idp_create).
+    """
     unknown = set(changes) - UPDATABLE
     if unknown:
         raise TypeError(f"idp_update: unknown fields {sorted(unknown)}")
     _require_manage(principal, sensitive="client_secret" in changes)
+    enable_untested = bool(changes.pop("enable_untested", False))
+    was_offered = idp.is_enabled
+    retest = False
     if "name" in changes:
         idp.name = _name(idp.organization_id, changes["name"], exclude=idp.pk)
     if "issuer" in changes:
@@ -184,6 +205,7 @@ def idp_update(*, principal: Principal, idp: IdentityProvider, **changes: Any) -
         if not same_issuer(issuer, idp.issuer):
             # A `sub` is unique only within its issuer: links made at the old one must not match the new one.
             idp.identities.all().delete()
+            idp.verified_at, idp.enabled_untested, retest = None, False, True
         idp.issuer = issuer
     if "client_id" in changes:
         idp.client_id = _required(changes["client_id"], f"{OIDC}.clientId", "The client ID")
@@ -195,6 +217,8 @@ def idp_update(*, principal: Principal, idp: IdentityProvider, **changes: Any) -
         idp.allowed_email_domains = _domains(changes["allowed_email_domains"])
     if "enabled" in changes:
         idp.is_enabled = bool(changes["enabled"])
+    if idp.is_enabled and (retest or not was_offered):
+        _offer(idp, enable_untested=enable_untested)
     idp.save()
     publish("identity_provider.updated", idp, {"fields": sorted(k for k in changes if k != "client_secret")})
     _record("identity_provider.update", idp, **changes)  # a new client_secret is redacted by its name
@@ -228,16 +252,35 @@ class ConnectionReport:
     details: dict[str, Any] | None = field(default=None)
 
 
+def _offer(idp: IdentityProvider, *, enable_untested: bool) -> None:
+    """Test the connection of a provider about to be offered on the sign-in page: it must answer discovery, or
+    an administrator must choose to offer it anyway (kept as `enabled_untested`, which the console warns about)."""
+    report = _discovery_report(idp.issuer, f"{OIDC}.issuer")
+    if report.success:
+        idp.verified_at, idp.enabled_untested = clock.now(), False
+    elif enable_untested:
+        idp.verified_at, idp.enabled_untested = None, True
+    else:
+        raise InvalidInput(
+            f"The connection test failed ({report.reason}): {report.message} Fix the issuer, save the provider "
+            "without offering it on the sign-in page, or offer it anyway.",
+            code="connection_test_failed",
+            field_errors={f"{OIDC}.issuer": f"The connection test failed: {report.message}"},
+        )
+
+
 def idp_test_connection(*, principal: Principal, idp: IdentityProvider) -> ConnectionReport:
     """Fetch the discovery document and report what the provider offers; failures are reported, not raised."""
     return issuer_test(principal=principal, issuer=idp.issuer)
 
 
 def issuer_test(*, principal: Principal, issuer: str) -> ConnectionReport:
-    """The check behind test-connection, also run by the console wizard before an IdP is saved."""
+    """The check behind test-connection, also run by the console on the values typed in its form."""
     _require_manage(principal)
-    field_name = f"{OIDC}.issuer"
-    issuer = _url(issuer, field_name)
+    return _discovery_report(_url(issuer, f"{OIDC}.issuer"), f"{OIDC}.issuer")
+
+
+def _discovery_report(issuer: str, field_name: str) -> ConnectionReport:
     try:
         found = discover(issuer)
     except http.OutboundRefused as exc:
@@ -338,6 +381,7 @@ def idp_auto_setup(
         scopes=scopes,
         registration_client_uri=str(client.get("registration_client_uri") or ""),
         registration_access_token=str(client.get("registration_access_token") or ""),
+        verified_at=clock.now(),  # its discovery document just answered
     )
     publish("identity_provider.created", idp, {"name": idp.name, "autoSetup": True})
     _record("identity_provider.create", idp, providerType=idp.provider_type, issuer=idp.issuer, autoSetup=True)

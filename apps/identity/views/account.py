@@ -1,4 +1,5 @@
-"""Profile & security (/identity/): profile, emails, MFA, logins and trusted devices."""
+"""Profile & security (/identity/): profile, preferences (theme, timezone), emails, MFA, logins and trusted
+devices."""
 
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
@@ -8,12 +9,14 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from apps.core.console import console_view
+from apps.core.console import add_service_error, console_view, submit, succeeded
+from apps.core.context_processors import TIMEZONE_COOKIE, valid_timezone
 from apps.core.errors import ApplicationError, NotFound
 from apps.identity import forms, selectors
 from apps.identity.services import accounts, authentication, mfa, users
 from apps.identity.services.reauth import REAUTH_CODE
-from apps.identity.views.common import client_of, form_error
+from apps.identity.views.common import FORM_FIELDS, client_of, form_error
+from apps.org.services.preferences import my_preferences_set
 
 
 def _reauth(request: HttpRequest) -> HttpResponse:
@@ -29,6 +32,16 @@ def _refused(request: HttpRequest, exc: ApplicationError) -> HttpResponse:
     return redirect("identity-profile")
 
 
+def _preferences_form(request: HttpRequest, data: dict | None = None) -> forms.PreferencesForm:
+    member = request.console_member
+    chosen = (member.preferences or {}) if member is not None else {}
+    return forms.PreferencesForm(
+        data,
+        detected=valid_timezone(request.COOKIES.get(TIMEZONE_COOKIE)),
+        initial={"theme": chosen.get("theme") or "system", "timezone": chosen.get("timezone") or ""},
+    )
+
+
 def _security_context(request: HttpRequest) -> dict:
     user = request.user
     current = getattr(request.console_login, "pk", None)
@@ -39,7 +52,8 @@ def _security_context(request: HttpRequest) -> dict:
         "profile_form": forms.ProfileForm(
             initial={"given_name": user.given_name, "family_name": user.family_name, "display_name": user.display_name}
         ),
-        "email_form": forms.EmailForm(),
+        "preferences_form": _preferences_form(request),
+        "email_form": forms.AddEmailForm(),
         "password_form": forms.PasswordChangeForm(),
         "emails": selectors.my_emails(user=user),
         "mfa_enabled": mfa.mfa_enabled(user),
@@ -68,8 +82,25 @@ def profile_update(request: HttpRequest) -> HttpResponse:
 
 @console_view
 @require_POST
+def preferences_update(request: HttpRequest) -> HttpResponse:
+    return submit(
+        request,
+        _preferences_form(request, request.POST),
+        lambda data: my_preferences_set(principal=request.principal, theme=data["theme"], timezone=data["timezone"]),
+        done=lambda _: succeeded(request, "identity-profile", "Preferences saved."),
+        page=lambda form: render(
+            request, "identity/profile.html", {**_security_context(request), "preferences_form": form}, status=400
+        ),
+        errors=lambda form, exc: add_service_error(
+            form, exc, {"preferences.theme": "theme", "preferences.timezone": "timezone"}
+        ),
+    )
+
+
+@console_view
+@require_POST
 def email_add(request: HttpRequest) -> HttpResponse:
-    form = forms.EmailForm(request.POST)
+    form = forms.AddEmailForm(request.POST)
     if form.is_valid():
         try:
             accounts.email_add(user=request.user, email=form.cleaned_data["email"])
@@ -79,6 +110,17 @@ def email_add(request: HttpRequest) -> HttpResponse:
             messages.success(request, "Address added: open the link we sent to verify it.")
             return redirect("identity-profile")
     return render(request, "identity/profile.html", {**_security_context(request), "email_form": form}, status=400)
+
+
+@console_view
+@require_POST
+def email_verification_resend(request: HttpRequest, email_id: str) -> HttpResponse:
+    try:
+        address = accounts.email_verification_resend_own(user=request.user, email_id=email_id)
+    except ApplicationError as exc:
+        return _refused(request, exc)
+    messages.success(request, f"A new verification link was sent to {address.email}.")
+    return redirect("identity-profile")
 
 
 @console_view
@@ -161,7 +203,7 @@ def totp_confirm(request: HttpRequest) -> HttpResponse:
         except ApplicationError as exc:
             if exc.code == REAUTH_CODE:
                 return _reauth(request)
-            form_error(form, exc)
+            add_service_error(form, exc, FORM_FIELDS)  # on the code field only: the form has nothing else
         else:
             messages.success(request, "Two-factor authentication is on.")
             return render(request, "identity/recovery_codes.html", {"codes": codes})

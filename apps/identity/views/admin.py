@@ -17,6 +17,7 @@ from apps.identity import forms, selectors
 from apps.identity.services import org_users, service_accounts
 from apps.identity.views.common import form_error
 from apps.org.access import has
+from apps.org.permission_domains import effective_permissions
 
 USER_COLUMNS = (Column("Email", "email"), Column("Name"), Column("Created", "created"))
 SERVICE_ACCOUNT_COLUMNS = (Column("Username", "username"), Column("Description"), Column("Status"))
@@ -154,6 +155,9 @@ def _account_context(request: HttpRequest, account, **extra) -> dict:
         "keys": selectors.api_keys(account=account),
         "key_form": forms.ApiKeyForm(),
         "can_manage": has(request.principal, "CanManageServiceAccounts"),
+        # What its keys may do, and where from: a new account holds nothing until a policy names it.
+        "groups": effective_permissions(account),
+        "can_set_policy": has(request.principal, "CanManagePolicies"),
         **extra,
     }
 

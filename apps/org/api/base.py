@@ -14,6 +14,7 @@ from apps.core.actor import set_actor
 from apps.core.errors import InvalidInput, NotFound, Unauthenticated
 from apps.core.principal import Principal
 from apps.org.login_limits import login_within_org_limits
+from apps.org.mfa_requirement import require_mfa_if_due
 from apps.org.models import Member, Organization
 
 ORG_HEADER = "LakeSail-Organization-Id"
@@ -53,6 +54,7 @@ class OrgApiView(ApiView):
             return
         self.org = resolve_organization(self.principal, request)
         self.principal.org = self.org
+        require_mfa_if_due(self.principal.member)
 
 
 def resolve_organization(principal: Principal, request: Request) -> Organization:

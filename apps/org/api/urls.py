@@ -1,6 +1,6 @@
 from django.urls import path
 
-from apps.org.api.views import audit, invitations, members, operations, policies, roles, teams
+from apps.org.api.views import audit, invitations, members, operations, organization, policies, roles, teams
 
 urlpatterns = [
     path("auth/permissions", roles.PermissionsView.as_view()),
@@ -22,5 +22,6 @@ urlpatterns = [
     path("org/policies", policies.PoliciesView.as_view()),
     path("org/policies/<str:principal>", policies.PolicyView.as_view()),
     path("org/audit-events", audit.AuditEventsView.as_view()),  # designed
+    path("org/settings", organization.OrganizationSettingsView.as_view()),  # designed
     path("operations/<str:operationId>", operations.OperationView.as_view()),
 ]

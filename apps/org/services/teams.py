@@ -6,6 +6,7 @@ from apps.core.events import publish
 from apps.core.principal import Principal
 from apps.org.access import require, require_over
 from apps.org.models import Member, Team, TeamMember, TeamMemberRole, TeamRole
+from apps.org.permissions import SYSTEM_TEAM_ROLES, team_role_permissions
 
 
 def _team_role(org_id: str, role_id: str | None, field: str) -> TeamRole | None:
@@ -15,6 +16,12 @@ def _team_role(org_id: str, role_id: str | None, field: str) -> TeamRole | None:
     if role is None:
         raise InvalidInput("Unknown team role.", field_errors={field: f"No team role {role_id} in this organization."})
     return role
+
+
+def least_privileged_team_role(org_id: str) -> TeamRole | None:
+    """The team role giving the fewest permissions: what a new team's members get unless someone chooses more."""
+    roles = TeamRole.objects.filter(organization_id=org_id, key__in=SYSTEM_TEAM_ROLES)
+    return min(roles, key=lambda r: (len(team_role_permissions(r.key)), r.name), default=None)
 
 
 def _unique_name(org_id: str, name: str, exclude: str | None = None) -> str:
@@ -33,8 +40,7 @@ def team_create(*, principal: Principal, name: str, default_role_id: str | None 
     team = Team.objects.create(
         organization=org,
         name=_unique_name(org.pk, name),
-        default_role=_team_role(org.pk, default_role_id, "defaultRoleId")
-        or TeamRole.objects.filter(organization=org, key="team_member").first(),
+        default_role=_team_role(org.pk, default_role_id, "defaultRoleId") or least_privileged_team_role(org.pk),
     )
     publish("team.created", team, {"name": team.name})
     audit.record(

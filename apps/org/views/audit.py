@@ -3,14 +3,16 @@
 from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from apps.core.console import console_view
 from apps.core.console_list import Column, console_list
+from apps.core.context_processors import viewer_timezone
 from apps.org.selectors.audit import AUDIT_LIST, audit_event_list
 
 AUDIT_COLUMNS = (
-    Column("Time (UTC)", "time"),
+    Column("Time", "time"),
     Column("Actor"),
     Column("Action", "action"),
     Column("Target"),
@@ -26,10 +28,10 @@ class AuditFilterForm(forms.Form):
     target_type = forms.CharField(required=False, max_length=64, label="Target type")
     target_id = forms.CharField(required=False, max_length=64, label="Target ID")
     after = forms.DateTimeField(
-        required=False, label="From (UTC)", widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+        required=False, label="From", widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )
     before = forms.DateTimeField(
-        required=False, label="Until (UTC)", widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+        required=False, label="Until", widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )
 
 
@@ -37,7 +39,8 @@ class AuditFilterForm(forms.Form):
 @require_GET
 def audit_events(request: HttpRequest) -> HttpResponse:
     form = AuditFilterForm(request.GET)
-    form.is_valid()  # a filter that is not valid shows its error and is left out; the others still apply
+    with timezone.override(viewer_timezone(request)[0]):  # From and Until are typed in the viewer's timezone
+        form.is_valid()  # a filter that is not valid shows its error and is left out; the others still apply
     filters = form.cleaned_data
     listing = console_list(
         request,

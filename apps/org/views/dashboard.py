@@ -3,11 +3,10 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from apps.core import dashboard_slots
 from apps.core.console import ConsoleRequest, console_view
 from apps.core.errors import ApplicationError
 from apps.core.htmx import is_partial
-from apps.core.operations import Operation
-from apps.org.access import has
 from apps.org.selectors.operations import operation_get
 from apps.org.services.diagnostics import diagnostics_start
 
@@ -22,18 +21,10 @@ SECTIONS = {
 @console_view
 @require_GET
 def dashboard(request: ConsoleRequest) -> HttpResponse:
+    """Where an administrator starts: the slots every domain registers (apps.core.dashboard_slots)."""
     principal = request.principal
-    context: dict = {"operation": None}
-    if principal.org is not None:
-        context.update(
-            member_count=principal.org.members.count(),
-            role_count=principal.org.roles.count(),
-            can_diagnose=has(principal, "CanManageOrganization"),
-            operation=Operation.objects.filter(organization=principal.org, operation="diagnostics")
-            .order_by("-created_at")
-            .first(),
-        )
-    return render(request, "org/dashboard.html", context)
+    slots = dashboard_slots.fill(principal) if principal.org is not None else []
+    return render(request, "org/dashboard.html", {"slots": slots})
 
 
 @console_view

@@ -11,8 +11,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from apps.core.console import console_view, mail_is_logged, submit, succeeded
 from apps.core.console_list import Column, console_list, list_search
 from apps.core.htmx import hx_trigger, is_partial
-from apps.org.access import has, require
-from apps.org.forms import InviteForm, MemberRolesForm, form_error
+from apps.org.access import has, member_grants, require
+from apps.org.forms import InviteForm, MemberRolesForm, confirmation, form_error, unconfirmed_grants
 from apps.org.models import Invitation, Role
 from apps.org.selectors.invitations import invitation_get, invitation_pending_list
 from apps.org.selectors.members import MEMBER_LIST, member_get, member_search
@@ -139,10 +139,14 @@ def member_invite(request: HttpRequest) -> HttpResponse:
         text = f"Invitation sent to {result[0].email}."
         return _link_issued(request, result, text, fresh_form_and_list, closeDialogs=True)
 
-    def page(form: InviteForm) -> HttpResponse:
+    def page(form: InviteForm, confirm: dict | None = None) -> HttpResponse:
         template = "org/_invite_form.html" if is_partial(request) else "org/invite_page.html"
-        return render(request, template, {"invite_form": form})
+        return render(request, template, {"invite_form": form, "confirm": confirm})
 
+    if request.method == "POST" and form.is_valid():
+        role = Role.objects.filter(organization=principal.org, pk=form.cleaned_data["role"])
+        if unconfirmed := unconfirmed_grants(form, list(role)):
+            return page(form, confirmation(unconfirmed))
     return submit(
         request,
         form,
@@ -186,15 +190,26 @@ def invitation_revoke(request: HttpRequest, invitation_id: str) -> HttpResponse:
 def member_roles(request: HttpRequest, member_id: str) -> HttpResponse:
     principal = request.principal
     member = member_get(principal=principal, member_id=member_id)
-    form = MemberRolesForm(
-        request.POST or None, org=principal.org, initial={"roles": list(member.roles.values_list("pk", flat=True))}
-    )
+    held = set(member.roles.values_list("pk", flat=True))
+    form = MemberRolesForm(request.POST or None, org=principal.org, initial={"roles": list(held)})
+
+    def page(form: MemberRolesForm, confirm: dict | None = None) -> HttpResponse:
+        roles = Role.objects.filter(organization=principal.org).order_by("name")
+        context = {"member": member, "form": form, "roles": roles, "confirm": confirm}
+        return render(request, "org/member_roles.html", context)
+
+    if request.method == "POST" and form.is_valid():
+        wanted = list(Role.objects.filter(organization=principal.org, pk__in=form.cleaned_data["roles"]))
+        reaches_further = member_grants(member, roles=wanted).beyond(member_grants(member))
+        added = [r for r in wanted if r.pk not in held]
+        if reaches_further and (unconfirmed := unconfirmed_grants(form, added)):
+            return page(form, confirmation(unconfirmed))
     return submit(
         request,
         form,
         lambda data: members.member_roles_set(principal=principal, member=member, role_ids=data["roles"]),
         done=lambda _: succeeded(request, "org-members", f"Roles of {member.name or member.email} updated."),
-        page=lambda form: render(request, "org/member_roles.html", {"member": member, "form": form}),
+        page=page,
         errors=form_error,
     )
 

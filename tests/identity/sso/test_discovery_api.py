@@ -11,6 +11,7 @@ def make(api, issuer: str, name: str = "Acme SSO") -> str:
         "identityProviderTypeId": "generic-oidc",
         "name": name,
         "configWrite": {"oidc": {"issuer": issuer, "clientId": "console", "clientSecret": "client-secret-9"}},
+        "enabled": False,  # hidden: an offered provider must pass its connection test first
     }
     response = api.post("/auth/idps", body)
     assert response.status_code == 201, response.json()

@@ -23,6 +23,10 @@ class IdentityProvider(BaseModel):
     # Just-in-time membership for people without an invitation: only these email domains.
     allowed_email_domains = models.JSONField(default=list, blank=True)
     is_enabled = models.BooleanField(default=True)
+    # When the issuer's discovery last answered, for the current issuer (an enabled provider is tested on saving).
+    verified_at = models.DateTimeField(null=True, blank=True)
+    # Offered although its connection test failed: an administrator chose so, and the console says it.
+    enabled_untested = models.BooleanField(default=False)
     # Set when the client was registered dynamically (RFC 7591/7592), to manage it later.
     registration_client_uri = models.CharField(max_length=500, blank=True, default="")
     registration_access_token = EncryptedTextField(blank=True, default="")

@@ -1,5 +1,8 @@
-"""Console pages for identity providers: list, wizard (type → issuer and client → test → save, or
-auto-setup), edit, rotate, delete; and one's own linked SSO identities. Same services as the API."""
+"""Console pages for identity providers: list, wizard (step 1: the type; step 2: issuer and client, tested
+as typed, then saved — an enabled provider only once its test passes — or auto-setup), edit, rotate, delete;
+and one's own linked SSO identities. Same services as the API."""
+
+from collections.abc import Callable
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -22,6 +25,24 @@ IDP_COLUMNS = (Column("Name", "name"), Column("Type"), Column("Issuer", "issuer"
 
 def _callback_url(request: HttpRequest) -> str:
     return request.build_absolute_uri(reverse("sso-callback"))
+
+
+def _sign_in_url(request: HttpRequest) -> str:
+    """The organization's own sign-in page: the only one that shows its providers' buttons."""
+    org = request.principal.org  # type: ignore[attr-defined]
+    return request.build_absolute_uri(f"{reverse('login')}?org={org.slug}") if org else ""
+
+
+class _SaveErrors:
+    """The form's errors after a save the service refused; remembers a failed connection test, so the page
+    can offer to enable the provider anyway."""
+
+    def __init__(self) -> None:
+        self.test_failed = False
+
+    def __call__(self, form: IdentityProviderForm, exc: ApplicationError) -> None:
+        self.test_failed = exc.code == "connection_test_failed"
+        add_service_errors(form, exc)
 
 
 def _idp(request: HttpRequest, idp_id: str) -> IdentityProvider:
@@ -51,6 +72,7 @@ def idp_list_page(request: HttpRequest) -> HttpResponse:
         "list": listing,
         "rows": [(idp, names.get(idp.provider_type, idp.provider_type)) for idp in listing.items],
         "can_manage": has(request.principal, services.MANAGE),  # type: ignore[attr-defined]
+        "sign_in_url": _sign_in_url(request),
     }
     return render(request, "sso/_idp_table.html" if listing.partial else "sso/idp_list.html", context)
 
@@ -76,6 +98,28 @@ def _form_page(request: HttpRequest, context: dict, report_only: bool) -> HttpRe
     return render(request, "sso/idp_form.html", context)
 
 
+def _save(
+    request: HttpRequest,
+    form: IdentityProviderForm,
+    context: dict,
+    action: Callable[[dict], IdentityProvider],
+    done: Callable[[IdentityProvider], HttpResponse],
+) -> HttpResponse:
+    """ "Test connection" tests the issuer typed in the form (nothing is saved); "Save" saves through the service."""
+    if request.method == "POST" and request.POST.get("action") == "test":
+        report = _test_report(request, request.POST.get("issuer", ""), form)
+        return _form_page(request, {**context, "form": form, "report": report}, report_only=True)
+    errors = _SaveErrors()
+    return submit(
+        request,
+        form,
+        action,
+        done=done,
+        page=lambda form: _form_page(request, {**context, "form": form, "test_failed": errors.test_failed}, False),
+        errors=errors,
+    )
+
+
 @console_view
 @require_http_methods(["GET", "POST"])
 def idp_create_page(request: HttpRequest, type_id: str) -> HttpResponse:
@@ -84,16 +128,12 @@ def idp_create_page(request: HttpRequest, type_id: str) -> HttpResponse:
     kind = _kind(type_id)
     form = IdentityProviderForm(request.POST or None, initial={"name": kind.name, "issuer": kind.default_issuer})
     context = {"kind": kind, "report": None, "callback_url": _callback_url(request), "idp": None}
-    if request.method == "POST" and request.POST.get("action") == "test":
-        report = _test_report(request, request.POST.get("issuer", ""), form)
-        return _form_page(request, {**context, "form": form, "report": report}, report_only=True)
-    return submit(
+    return _save(
         request,
         form,
+        context,
         lambda _data: services.idp_create(principal=principal, provider_type_id=kind.id, **form.service_kwargs()),
-        done=lambda idp: succeeded(request, "sso-idps", f"{idp.name} was added."),
-        page=lambda form: _form_page(request, {**context, "form": form}, report_only=False),
-        errors=add_service_errors,
+        lambda idp: succeeded(request, "sso-idps", f"{idp.name} was added."),
     )
 
 
@@ -143,19 +183,16 @@ def idp_edit_page(request: HttpRequest, idp_id: str) -> HttpResponse:
         "can_manage": has(principal, services.MANAGE),
         "rotate_form": RotateSecretForm(),
         "callback_url": _callback_url(request),
+        "sign_in_url": _sign_in_url(request),
     }
     if request.method == "POST":
         require(principal, services.MANAGE)
-        if request.POST.get("action") == "test":
-            report = _test_report(request, idp.issuer, form)
-            return _form_page(request, {**context, "form": form, "report": report}, report_only=True)
-    return submit(
+    return _save(
         request,
         form,
+        context,
         lambda _data: services.idp_update(principal=principal, idp=idp, **form.service_kwargs()),
-        done=lambda _: succeeded(request, "sso-idps", f"{idp.name} was saved."),
-        page=lambda form: _form_page(request, {**context, "form": form}, report_only=False),
-        errors=add_service_errors,
+        lambda _: succeeded(request, "sso-idps", f"{idp.name} was saved."),
     )
 
 

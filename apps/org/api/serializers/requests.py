@@ -60,3 +60,17 @@ class NewUserSerializer(serializers.Serializer):
 
 class InvitationAcceptSerializer(serializers.Serializer):
     user = NewUserSerializer(required=False)
+
+
+class OrganizationSettingsUpdateSerializer(serializers.Serializer):
+    """PATCH /org/settings (designed: the reference has organization settings but no endpoint to change them)."""
+
+    name = serializers.CharField(max_length=200, required=False)
+    slug = serializers.CharField(max_length=63, required=False)
+    settings = serializers.DictField(
+        required=False, help_text="A partial tree of `settings`: only the keys given change (e.g. auth.requireMfa)."
+    )
+    defaultOrgRoleId = serializers.CharField(max_length=20, required=False)
+    defaultTeamId = serializers.CharField(
+        max_length=20, required=False, allow_blank=True, help_text="Empty: no default team."
+    )
