@@ -1,5 +1,6 @@
 """Settings come from the environment; every default works on a fresh machine with no servers."""
 
+import ipaddress
 import os
 import secrets
 from pathlib import Path
@@ -52,10 +53,15 @@ INSTALLED_APPS = [
     "apps.org",
     "apps.infra",
     "apps.workloads",
+    "apps.notifications",
 ]
 
 MIDDLEWARE = [
     "apps.core.middleware.RequestIdMiddleware",
+    "apps.core.audit_context.AuditContextMiddleware",  # after RequestIdMiddleware: it copies the request id
+    "apps.core.middleware.NoStoreMiddleware",
+    "apps.core.ratelimit.RateLimitMiddleware",  # before sessions and authentication: a 429 costs no query
+    "apps.core.limits.RequestLimitsMiddleware",  # before anything reads the body
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -66,6 +72,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "apps.identity.middleware.ConsoleLoginMiddleware",
+    # After authentication (replays go to the same credential); the write check is innermost, around the view.
+    "apps.core.idempotency.IdempotencyMiddleware",
+    "apps.core.etags.ConditionalRequestMiddleware",
     "apps.core.middleware.ContentSecurityPolicyMiddleware",
 ]
 
@@ -161,7 +170,8 @@ if EMAIL_URL:
     EMAIL_USE_TLS = _email.scheme == "smtp+tls"
     EMAIL_USE_SSL = _email.scheme == "smtps"
 else:
-    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    # Logs recipients and a redacted subject; the whole message (links, codes) only with DEBUG.
+    EMAIL_BACKEND = "apps.core.mail.LogEmailBackend"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "LakeSail Console <noreply@lakesail.local>")
 
 # Celery: a broker that needs no server process by default (kombu's filesystem transport).
@@ -188,7 +198,12 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict = {
     # Sail servers whose supervisor died, and records whose process is gone (workers also reap on start).
     "reap-sail-processes": {"task": "apps.infra.tasks.reap_sail_processes_task", "schedule": 300.0},
+    # Outbox events a dead worker left undelivered (apps/core/events.py); each is enqueued again after a grace.
+    "sweep-events": {"task": "apps.core.tasks.sweep_events", "schedule": 60.0},
+    "prune-audit-events": {"task": "apps.core.tasks.prune_audit_events", "schedule": 24 * 3600.0},
 }
+# Audit records older than this are deleted by the daily prune-audit-events task.
+AUDIT_RETENTION_DAYS = int(os.environ.get("AUDIT_RETENTION_DAYS", "365"))
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -197,7 +212,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["apps.core.api.parsers.JSONParser"],  # with the JSON nesting limit
     "EXCEPTION_HANDLER": "apps.core.api.exceptions.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "apps.core.api.schema.AutoSchema",
     "UNAUTHENTICATED_USER": None,
@@ -220,14 +235,42 @@ SPECTACULAR_SETTINGS: dict[str, Any] = {
     ],
 }
 
+# Every handler redacts secrets in URLs (invitation tokens, token=/code= values): apps/core/logging.py.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "apps.core.middleware.RequestIdLogFilter"}},
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["request_id"]}},
+    "filters": {
+        "request_id": {"()": "apps.core.middleware.RequestIdLogFilter"},
+        "redact_secrets": {"()": "apps.core.logging.RedactSecretsFilter"},
+    },
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["request_id", "redact_secrets"],
+        },
+        # runserver's request log, as Django configures it, plus the redaction.
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": ["redact_secrets"],
+        },
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.request": {"level": "ERROR"}},
+    "loggers": {
+        # Django's own handlers (console when DEBUG, mail_admins) would print without the redaction: root's only.
+        "django": {"handlers": []},
+        "django.request": {"level": "ERROR"},
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+    },
 }
 
 LAKESAIL_DATA_DIR = Path(os.environ.get("LAKESAIL_DATA_DIR", VAR_DIR / "data"))
@@ -239,8 +282,9 @@ PASSWORD_HASHERS = [*PASSWORD_HASHERS, "apps.identity.hashers.RandomSecretHasher
 AUTH_LOCKOUT_FAILURES = 10  # consecutive failures on one account
 AUTH_LOCKOUT_SECONDS = 15 * 60
 AUTH_IP_ACCOUNT_ATTEMPTS_PER_MINUTE = 20
-AUTH_IP_FAILURES_PER_DAY = 100
+AUTH_IP_FAILURES_PER_MINUTE = 30  # per client address, sliding: slows a sprayer, never locks a shared address out
 AUTH_REAUTH_SECONDS = 15 * 60  # sensitive actions need a sign-in this recent
+CONSOLE_REAUTH_URL = "identity-reauth"  # where the console sends a sensitive action with a stale sign-in
 
 # --- Org (issue 4) ---
 INVITATION_TTL_DAYS = 7
@@ -255,3 +299,168 @@ OUTBOUND_HTTP_ALLOWED_NETWORKS = [
 ]
 OUTBOUND_HTTP_TIMEOUT_SECONDS = float(os.environ.get("OUTBOUND_HTTP_TIMEOUT_SECONDS", "10"))
 SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["IdentityProviderTypeEnum"] = "apps.identity.sso.catalog.PROVIDER_TYPE_IDS"
+
+
+# --- Security hardening (docs/security.md) ---
+# Input limits: larger bodies are a 413, longer query strings a 414, deeper JSON, longer searches
+# and further pages a 400, before any of it reaches a parser or the database.
+REQUEST_MAX_BODY_BYTES = int(os.environ.get("REQUEST_MAX_BODY_BYTES", str(1024 * 1024)))
+DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_MAX_BODY_BYTES  # Django's own check agrees with ours
+REQUEST_MAX_QUERY_STRING_BYTES = int(os.environ.get("REQUEST_MAX_QUERY_STRING_BYTES", "8192"))
+REQUEST_MAX_JSON_DEPTH = 32
+LIST_MAX_SEARCH_LENGTH = 200
+LIST_MAX_PAGE = 1_000_000
+# Proxies whose X-Forwarded-For is believed (CIDRs, comma-separated; none by default): apps/core/client_ip.py.
+TRUSTED_PROXIES = [
+    str(ipaddress.ip_network(n.strip(), strict=False))
+    for n in os.environ.get("TRUSTED_PROXIES", "").split(",")
+    if n.strip()
+]
+
+# --- Safe writes and rate limits (docs/api-conventions.md) ---
+# Requests per principal (Bearer token or session) and per client IP over the whole API: "N/s", "N/m" or
+# "N/h"; empty for no limit of that kind.
+RATE_LIMIT_PER_PRINCIPAL = os.environ.get("RATE_LIMIT_PER_PRINCIPAL", "1200/m")
+RATE_LIMIT_PER_IP = os.environ.get("RATE_LIMIT_PER_IP", "600/m")
+# Rate-limit counters, idempotency records and write locks are shared by every worker: Redis when CACHE_URL or
+# the Celery broker names it, else a table in the database (`manage.py createcachetable`; tests create it).
+CACHE_URL = os.environ.get("CACHE_URL", "")
+_REDIS_URL = next((url for url in (CACHE_URL, CELERY_BROKER_URL) if url.startswith(("redis://", "rediss://"))), "")
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache" if _REDIS_URL else "apps.core.cache.DatabaseCache",
+        "LOCATION": _REDIS_URL or "lakesail_cache",
+        "KEY_FUNCTION": "apps.core.cache.namespaced_key",  # keys carry the database name
+        # The database cache evicts arbitrary rows past MAX_ENTRIES: room for a day of idempotency records.
+        "OPTIONS": {} if _REDIS_URL else {"MAX_ENTRIES": 100_000},
+    }
+}
+SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
+    "drf_spectacular.hooks.postprocess_schema_enums",  # drf-spectacular's default
+    "apps.core.api.schema.document_safe_writes",
+]
+
+# --- Infra: the aws provider (apps/infra/providers/aws, docs/infra-aws.md) ---
+# The LakeSail AWS account that every customer's connection role trusts (with the connection's ExternalId).
+# The default is AWS's documentation placeholder account: set the real one in production.
+LAKESAIL_AWS_ACCOUNT_ID = os.environ.get("LAKESAIL_AWS_ACCOUNT_ID", "111122223333")
+# Where CloudFormation fetches the connection template (the quick-create link's templateURL); "{id}" is replaced by
+# the connection id. Point it at a public bucket to host one copy; the body holds no secret.
+LAKESAIL_AWS_TEMPLATE_BASE_URL = os.environ.get(
+    "LAKESAIL_AWS_TEMPLATE_BASE_URL", f"{CONSOLE_BASE_URL}/api/v1/infra/connections/{{id}}/template/download"
+)
+# boto3 reads AWS_ENDPOINT_URL (and AWS_ENDPOINT_URL_<SERVICE>) itself; the provider names no endpoint.
+# A step that waits for AWS (NAT gateway, EKS cluster and node group) polls this often, and gives up after this long
+# with a retryable error: the operation runner runs the step again, which finds the resource and waits on.
+LAKESAIL_AWS_POLL_SECONDS = float(os.environ.get("LAKESAIL_AWS_POLL_SECONDS", "15"))
+LAKESAIL_AWS_WAIT_SECONDS = float(os.environ.get("LAKESAIL_AWS_WAIT_SECONDS", "900"))
+
+# --- Infrastructure (docs/infra.md) ---
+# Operations (provision, update, destroy, template sync) heartbeat while they run; one whose heartbeat is older
+# than the stale limit lost its worker, and beat enqueues it again.
+INFRA_OPERATION_HEARTBEAT_SECONDS = float(os.environ.get("INFRA_OPERATION_HEARTBEAT_SECONDS", "30"))
+INFRA_OPERATION_STALE_SECONDS = float(os.environ.get("INFRA_OPERATION_STALE_SECONDS", "300"))
+# A step failing with a retryable provider error is tried this many times, waiting N x this delay before try N+1.
+INFRA_STEP_ATTEMPTS = int(os.environ.get("INFRA_STEP_ATTEMPTS", "3"))
+INFRA_STEP_RETRY_SECONDS = float(os.environ.get("INFRA_STEP_RETRY_SECONDS", "5"))
+INFRA_METRICS_SAMPLE_SECONDS = 30
+INFRA_METRICS_RETENTION_DAYS = 7
+INFRA_HEALTH_CHECK_SECONDS = 60
+# The local provider's estimated cost of a running cluster (estimatedCost in the metrics endpoint).
+LOCAL_CLUSTER_HOURLY_PRICE_USD = float(os.environ.get("LOCAL_CLUSTER_HOURLY_PRICE_USD", "0"))
+# A local cluster's server gets SIGINT and this long to finish its queries before SIGKILL.
+LOCAL_CLUSTER_STOP_GRACE_SECONDS = float(os.environ.get("LOCAL_CLUSTER_STOP_GRACE_SECONDS", "8"))
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "resume-infra-operations": {"task": "apps.infra.tasks.resume_stale_operations_task", "schedule": 60.0},
+        "sample-cluster-metrics": {
+            "task": "apps.infra.tasks.sample_cluster_metrics_task",
+            "schedule": float(INFRA_METRICS_SAMPLE_SECONDS),
+        },
+        "check-cluster-health": {
+            "task": "apps.infra.tasks.check_cluster_health_task",
+            "schedule": float(INFRA_HEALTH_CHECK_SECONDS),
+        },
+    }
+)
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
+    {
+        "InfraProviderEnum": "apps.infra.models.statuses.ProviderKey",
+        "ConnectionStatusEnum": "apps.infra.models.statuses.ConnectionStatus",
+        "InfraResourceStatusEnum": "apps.infra.models.statuses.ResourceStatus",
+        "ClusterHealthStatusEnum": "apps.infra.models.statuses.HealthStatus",
+    }
+)
+
+# --- Spark Connect sessions and their gRPC proxy (docs/sessions.md) ---
+# Where the session proxy listens and what `connectionInfo.grpcEndpoint` tells clients to dial. With a certificate
+# (PEM files) it serves TLS; without one it serves plaintext on a loopback address (development) and a self-signed
+# certificate generated into var/ anywhere else.
+SESSION_PROXY_HOST = os.environ.get("SESSION_PROXY_HOST", "localhost")
+SESSION_PROXY_PORT = int(os.environ.get("SESSION_PROXY_PORT", "15102"))
+SESSION_PROXY_ENDPOINT = os.environ.get("SESSION_PROXY_ENDPOINT", f"localhost:{SESSION_PROXY_PORT}")
+SESSION_PROXY_TLS_CERT_FILE = os.environ.get("SESSION_PROXY_TLS_CERT_FILE", "")
+SESSION_PROXY_TLS_KEY_FILE = os.environ.get("SESSION_PROXY_TLS_KEY_FILE", "")
+SESSION_PROXY_MAX_MESSAGE_BYTES = int(os.environ.get("SESSION_PROXY_MAX_MESSAGE_BYTES", str(256 * 1024 * 1024)))
+
+
+def _ed25519_private_pem() -> str:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    return (
+        Ed25519PrivateKey.generate()
+        .private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+        .decode()
+    )
+
+
+# Proxy tokens are EdDSA (Ed25519) JWTs: the console signs with the private key, the proxy verifies with the public
+# one (derived from the private key unless given, so a proxy host may hold the public key only).
+SESSION_TOKEN_PRIVATE_KEY = _persistent_secret("SESSION_TOKEN_PRIVATE_KEY", _ed25519_private_pem)
+SESSION_TOKEN_PUBLIC_KEY = os.environ.get("SESSION_TOKEN_PUBLIC_KEY", "")
+SESSION_TOKEN_DEFAULT_SECONDS = int(os.environ.get("SESSION_TOKEN_DEFAULT_SECONDS", "3600"))
+SESSION_TOKEN_MAX_SECONDS = int(os.environ.get("SESSION_TOKEN_MAX_SECONDS", str(12 * 3600)))
+# The proxy writes a session's activity at most this often: idle tracking has this granularity.
+SESSION_ACTIVITY_WRITE_SECONDS = float(os.environ.get("SESSION_ACTIVITY_WRITE_SECONDS", "5"))
+# A session server gets SIGINT and this long to finish its queries before SIGKILL.
+SESSION_SERVER_STOP_GRACE_SECONDS = float(os.environ.get("SESSION_SERVER_STOP_GRACE_SECONDS", "5"))
+SESSION_REAP_SECONDS = float(os.environ.get("SESSION_REAP_SECONDS", "30"))
+CELERY_BEAT_SCHEDULE["reap-sessions"] = {
+    "task": "apps.workloads.session_tasks.reap_sessions_task",
+    "schedule": SESSION_REAP_SECONDS,
+}
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
+    {
+        "SessionStatusEnum": "apps.workloads.models.sessions.SessionStatus",
+        "SessionEndpointTypeEnum": "apps.workloads.models.sessions.EndpointType",
+    }
+)
+
+# --- Notifications (docs/notifications.md) ---
+# A notification is tried this many times (a permanent failure stops at once), waiting 30 s, 2 min, 8 min, 32 min.
+NOTIFICATIONS_MAX_ATTEMPTS = 5
+NOTIFICATIONS_RETRY_BASE_SECONDS = float(os.environ.get("NOTIFICATIONS_RETRY_BASE_SECONDS", "30"))
+# This many failed attempts in a row make a channel `failing` (and its organization's Owners and Admins hear of it).
+NOTIFICATIONS_FAILING_AFTER = 5
+NOTIFICATIONS_SEND_TIMEOUT_SECONDS = float(os.environ.get("NOTIFICATIONS_SEND_TIMEOUT_SECONDS", "10"))
+NOTIFICATIONS_PAGERDUTY_EVENTS_URL = os.environ.get(
+    "NOTIFICATIONS_PAGERDUTY_EVENTS_URL", "https://events.pagerduty.com/v2/enqueue"
+)
+NOTIFICATIONS_EMAIL_DOMAIN = os.environ.get("NOTIFICATIONS_EMAIL_DOMAIN", "lakesail.local")  # in Message-IDs
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "send-notification-digests": {"task": "apps.notifications.tasks.send_due_digests", "schedule": 60.0},
+        "sweep-notifications": {"task": "apps.notifications.tasks.sweep_notifications", "schedule": 60.0},
+    }
+)
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
+    {
+        "NotificationChannelTypeEnum": "apps.notifications.models.statuses.ChannelType",
+        "NotificationChannelStatusEnum": "apps.notifications.models.statuses.ChannelStatus",
+        "NotificationScopeTypeEnum": "apps.notifications.models.statuses.ScopeType",
+        "NotificationDeliveryModeEnum": "apps.notifications.models.statuses.DeliveryMode",
+        "NotificationStatusEnum": "apps.notifications.models.statuses.NotificationStatus",
+        "NotificationKindEnum": "apps.notifications.models.statuses.NotificationKind",
+    }
+)

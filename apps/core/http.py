@@ -7,6 +7,8 @@ on 127.0.0.1. So every connection is made here, and only to an address that pass
 - the host is resolved and *every* address it resolves to must be public (not loopback, private,
   link-local, multicast, reserved, unspecified, shared or metadata) unless it falls inside a network
   of `settings.OUTBOUND_HTTP_ALLOWED_NETWORKS` (CIDRs; empty by default; tests allow 127.0.0.1/32);
+  an IPv6 address that carries an IPv4 address its packets go to (IPv4-mapped, IPv4-compatible,
+  6to4, NAT64, Teredo) is judged by that IPv4 address: Python calls `::7f00:1` global;
 - the socket connects to the address that was checked, not to a second lookup of the name, so a DNS
   answer that changes between check and connect (rebinding) cannot slip through; TLS still verifies
   the certificate against the host name;
@@ -22,7 +24,6 @@ import socket
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -35,12 +36,16 @@ from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.exceptions import ConnectTimeoutError, NameResolutionError, NewConnectionError
 from urllib3.util import connection as urllib3_connection
 
-IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+from apps.core.networks import IPAddress, in_networks, networks, parse_address
 
 DEFAULT_TIMEOUT_SECONDS = 10.0
 DEFAULT_MAX_BYTES = 1_000_000
 REDIRECT_STATUSES = {301, 302, 303, 307, 308}
-_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+_IPV4_COMPATIBLE = ipaddress.ip_network("::/96")  # deprecated (RFC 4291), still routed by some stacks
+# NAT64: the well-known prefix (RFC 6052) and the /96 layout of the local-use prefix 64:ff9b:1::/48
+# (RFC 8215). Other layouts of the local-use prefix put the IPv4 address in the middle bits: such
+# addresses stay refused as reserved space, and a /96 address has zeros there (0.0.0.x: nowhere).
+_NAT64 = (ipaddress.ip_network("64:ff9b::/96"), ipaddress.ip_network("64:ff9b:1::/96"))
 # Metadata services of the big clouds; most are already non-global, listed so the intent is explicit.
 METADATA_ADDRESSES = frozenset(
     ipaddress.ip_address(a) for a in ("169.254.169.254", "169.254.170.2", "fd00:ec2::254", "100.100.100.200")
@@ -81,27 +86,29 @@ class Response:
             raise OutboundError(f"{self.url} did not answer with JSON") from exc
 
 
-@cache
-def _allowed_networks(cidrs: tuple[str, ...]) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
-    return tuple(ipaddress.ip_network(c, strict=False) for c in cidrs)
+def destinations(ip: IPAddress) -> tuple[IPAddress, ...]:
+    """Where packets to `ip` go: the IPv4 address(es) an IPv6 transition form carries, else `ip` itself."""
+    if isinstance(ip, ipaddress.IPv4Address):
+        return (ip,)
+    if ip.ipv4_mapped is not None:
+        return (ip.ipv4_mapped,)
+    if ip.sixtofour is not None:
+        return (ip.sixtofour,)
+    if ip.teredo is not None:
+        return ip.teredo  # the Teredo server, and the client's public address (de-obfuscated)
+    if ip in _IPV4_COMPATIBLE or in_networks(ip, _NAT64):
+        return (ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF),)
+    return (ip,)
 
 
-def _embedded_ipv4(ip: IPAddress) -> ipaddress.IPv4Address | None:
-    if isinstance(ip, ipaddress.IPv6Address):
-        if ip.ipv4_mapped is not None:
-            return ip.ipv4_mapped
-        if ip in _NAT64:
-            return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
-    return None
+def _public(ip: IPAddress) -> bool:
+    return ip.is_global and not ip.is_reserved and not ip.is_multicast and ip not in METADATA_ADDRESSES
 
 
 def address_allowed(ip: IPAddress) -> bool:
     """Whether the console may connect to this address under the current settings."""
-    allowed = _allowed_networks(tuple(getattr(settings, "OUTBOUND_HTTP_ALLOWED_NETWORKS", ())))
-    candidates = [ip, *filter(None, [_embedded_ipv4(ip)])]
-    if any(c in net for c in candidates for net in allowed if c.version == net.version):
-        return True
-    return all(c.is_global and not c.is_multicast and c not in METADATA_ADDRESSES for c in candidates)
+    allowed = networks(settings.OUTBOUND_HTTP_ALLOWED_NETWORKS)
+    return in_networks(ip, allowed) or all(in_networks(d, allowed) or _public(d) for d in destinations(ip))
 
 
 def resolve_vetted(host: str, port: int) -> list[str]:
@@ -111,7 +118,7 @@ def resolve_vetted(host: str, port: int) -> list[str]:
     except socket.gaierror as exc:
         raise OutboundError(f"{host} could not be resolved") from exc
     addresses = list(dict.fromkeys(str(info[4][0]) for info in infos))
-    refused = [a for a in addresses if not address_allowed(ipaddress.ip_address(a.split("%", 1)[0]))]
+    refused = [a for a in addresses if (ip := parse_address(a)) is None or not address_allowed(ip)]
     if refused or not addresses:
         raise OutboundRefused(f"{host} resolves to an address the console may not call ({', '.join(refused)})")
     return addresses

@@ -6,7 +6,7 @@ from contextvars import ContextVar
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import patch_cache_control, patch_vary_headers
 
 from apps.core.actor import set_actor_id
 
@@ -62,4 +62,22 @@ class ContentSecurityPolicyMiddleware:
             )
         else:
             response.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
+        return response
+
+
+class NoStoreMiddleware:
+    """`Cache-Control: no-store` on every response but static files.
+
+    API responses and console pages show secrets once (login tokens, API keys, temporary passwords,
+    recovery codes, TOTP secrets) and private data always; no browser or proxy cache may keep a copy.
+    Marking every dynamic response is simpler to trust than listing the ones that carry a secret.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if not request.path.startswith(settings.STATIC_URL):
+            patch_cache_control(response, no_store=True)
         return response

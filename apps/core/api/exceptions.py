@@ -1,11 +1,13 @@
 """One exception handler: every API failure becomes the reference's error object."""
 
 import logging
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404, HttpRequest, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions as drf
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
@@ -21,6 +23,7 @@ from apps.core.errors import (
 from apps.core.middleware import current_request_id
 
 log = logging.getLogger(__name__)
+_Response = TypeVar("_Response", bound=HttpResponse)
 
 
 def flatten_field_errors(detail: Any, prefix: str = "") -> dict[str, str]:
@@ -70,16 +73,27 @@ def as_application_error(exc: Exception) -> ApplicationError | None:
         return ApplicationError(str(exc.detail), code="not_acceptable", status=406)
     if isinstance(exc, drf.Throttled):
         return RateLimited("Too many requests.", retry_after=int(exc.wait or 1))
+    if isinstance(exc, RequestDataTooBig):
+        return ApplicationError("The request body is too large.", code="request_too_large", status=413)
+    if isinstance(exc, SuspiciousOperation):
+        return ApplicationError("The request is malformed.", code="malformed_request")
+    if isinstance(exc, RecursionError):
+        # Only input nests this deep (a JSON value some view decoded without apps.core.limits.json_loads).
+        log.warning("recursion limit reached while handling a request", exc_info=exc)
+        return InvalidInput("The request nests values too deeply.", code="malformed_request")
     return None
 
 
-def error_response(err: ApplicationError) -> Response:
-    response = Response(err.as_dict(current_request_id()), status=err.status)
+def _with_error_headers(response: _Response, err: ApplicationError) -> _Response:
     if err.retry_after:
         response["Retry-After"] = str(err.retry_after)
     if err.status == 401:
         response["WWW-Authenticate"] = 'Bearer realm="api"'
     return response
+
+
+def error_response(err: ApplicationError) -> Response:
+    return _with_error_headers(Response(err.as_dict(current_request_id()), status=err.status), err)
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
@@ -96,15 +110,17 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
     return error_response(err)
 
 
-def _json_error(request: HttpRequest, err: ApplicationError) -> JsonResponse:
-    return JsonResponse(err.as_dict(getattr(request, "request_id", None)), status=err.status)
+def api_error_response(request: HttpRequest, err: ApplicationError) -> JsonResponse:
+    """The error object outside DRF (middleware, URL fallbacks, error handlers)."""
+    return _with_error_headers(JsonResponse(err.as_dict(getattr(request, "request_id", None)), status=err.status), err)
 
 
+@csrf_exempt  # it changes nothing, and a Bearer client must get the 404, not the session's CSRF page
 def api_not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
-    return _json_error(request, NotFound(f"No API endpoint at {request.path}.", code="endpoint_not_found"))
+    return api_error_response(request, NotFound(f"No API endpoint at {request.path}.", code="endpoint_not_found"))
 
 
 def api_server_error(request: HttpRequest) -> JsonResponse:
     err = ApplicationError("An internal error occurred.", code="internal_error", status=500)
     err.error_type = "internal"
-    return _json_error(request, err)
+    return api_error_response(request, err)
