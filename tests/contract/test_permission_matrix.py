@@ -17,12 +17,16 @@ from apps.org.services.invitations import invitation_create
 from apps.org.services.organizations import member_add
 from apps.org.services.policies import policy_set
 from apps.org.services.teams import team_create, team_member_add
+from apps.workloads.models import ComputeConfig, ComputeInstance, Session
 from tests import reference
 from tests.conftest import PASSWORD, ApiClient
 from tests.contract.coverage import implemented, normalize
 from tests.contract.test_permissions_doc import documented
 from tests.infra.conftest import infra_objects
+from tests.notifications.conftest import notification_objects
 from tests.org.conftest import owner_principal
+from tests.workloads.conftest import workloads_objects
+from tests.workloads.sessions.conftest import session_objects
 
 ENDPOINTS = sorted(implemented(), key=lambda e: (e["path"], e["method"]))
 WRITES = {"POST", "PUT", "PATCH", "DELETE"}
@@ -59,6 +63,9 @@ def acme_objects(alice, bob, acme):
     )
     return {
         **infra_objects(owner, team),
+        **notification_objects(owner, team),
+        **workloads_objects(owner, team),
+        **session_objects(owner, team),
         "idp": idp.pk,
         "team": team.pk,
         "member": Member.objects.get(user=bob, organization=acme).pk,
@@ -80,7 +87,21 @@ def _concrete(path: str, objects: dict) -> str:
     return re.sub(r"\{([^}]+)\}", value, path)
 
 
-ACME_TABLES = (Team, TeamMember, Member, MemberRole, Role, Policy, Invitation, ServiceAccount, IdentityProvider, User)
+ACME_TABLES = (
+    Team,
+    TeamMember,
+    Member,
+    MemberRole,
+    Role,
+    Policy,
+    Invitation,
+    ServiceAccount,
+    IdentityProvider,
+    User,
+    Session,
+    ComputeConfig,
+    ComputeInstance,
+)
 
 
 def _state() -> list:
