@@ -136,6 +136,25 @@ def _deepest_marker(org_id: str, per_org: int) -> str:
     return _encode_marker(list(row))
 
 
+def in_process(path: str, headers: dict[str, str], runs: int = 20) -> tuple[float, float]:
+    """Median wall-clock and CPU milliseconds of one request through the Django test client (no server, no wrk):
+    the CPU time is this process's own, which the load of a shared machine does not inflate."""
+    import statistics
+    import time
+
+    from django.test import Client
+
+    client = Client(**{f"HTTP_{k.upper().replace('-', '_')}": v for k, v in headers.items()})
+    client.get(path)
+    walls, cpus = [], []
+    for _ in range(runs):
+        wall, cpu = time.perf_counter(), time.thread_time()
+        assert client.get(path).status_code == 200
+        walls.append((time.perf_counter() - wall) * 1000)
+        cpus.append((time.thread_time() - cpu) * 1000)
+    return statistics.median(walls), statistics.median(cpus)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--jobs", type=int, default=100_000)
@@ -169,6 +188,10 @@ def main() -> None:
             print(harness.report_row(label, load, bare, queries), flush=True)
             if load.errors or bare.errors:
                 print(f"  non-2xx: {load.errors} api, {bare.errors} bare")
+    print("in-process, median of 20 (Django test client): wall ms / CPU ms")
+    for label, path, _page in pages:
+        wall, cpu = in_process(path, headers)
+        print(f"{label:<44} {wall:>8.1f} {cpu:>8.1f}", flush=True)
 
 
 if __name__ == "__main__":

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Web server, Celery worker and Celery beat together; Ctrl-C stops all three.
+# Web server, Celery worker, Celery beat and the session proxy together; Ctrl-C stops them all.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 PORT="${PORT:-8000}"
@@ -14,4 +14,6 @@ trap stop INT TERM EXIT
 .venv/bin/celery -A lakesail_console worker -l info --concurrency=2 & pids+=($!)
 .venv/bin/celery -A lakesail_console beat -l info & pids+=($!)
 .venv/bin/python manage.py runserver "127.0.0.1:${PORT}" --noreload & pids+=($!)
+# The Spark Connect session proxy (plaintext on localhost: sc://localhost:${SESSION_PROXY_PORT:-15102}).
+.venv/bin/python manage.py session_proxy & pids+=($!)
 wait -n "${pids[@]}"

@@ -85,9 +85,15 @@ def _sail_config(lakesail: Mapping[str, Any]) -> dict[str, Any]:
             raise JobConfigError(f"Unknown executionMode {mode!r}; expected one of {sorted(_EXECUTION_MODES)}.")
         config["mode"] = _EXECUTION_MODES[mode]
     for key, value in lakesail.items():
-        if _SAIL_KEY.match(key):
+        if is_sail_key(key):
             config[key] = _typed(value)
     return config
+
+
+def is_sail_key(key: str) -> bool:
+    """Whether an extra `lakesail` property is a Sail configuration key (`spark.sql.shuffle.partitions`): only those
+    reach Sail."""
+    return bool(_SAIL_KEY.match(key))
 
 
 def _typed(value: Any) -> Any:
