@@ -1,4 +1,5 @@
 import json
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -11,6 +12,11 @@ from apps.identity.services.logins import login_create
 from apps.identity.services.users import user_create
 from apps.org.services.organizations import member_add, organization_create
 from tests import reference
+
+# pytest-xdist runs tests in a worker whose `__main__` has neither a spec nor a file; pyspark.sql.connect takes
+# that for a doctest run and exits the process on import. Naming the module keeps pyspark importable there.
+if getattr(sys.modules["__main__"], "__spec__", None) is None and not hasattr(sys.modules["__main__"], "__file__"):
+    sys.modules["__main__"].__file__ = "pytest-xdist-worker"
 
 pytest_plugins = [
     "tests.plugins.sail",
