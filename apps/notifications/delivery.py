@@ -76,7 +76,7 @@ def dispatch(event_id: str) -> list[str]:
 def _claim(notification_id: str) -> Notification | None:
     with transaction.atomic():
         notification = (
-            Notification.objects.select_for_update()
+            Notification.objects.select_for_update(of=("self",))
             .select_related("channel", "redelivery_of")
             .filter(pk=notification_id)
             .first()

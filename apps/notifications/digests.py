@@ -58,7 +58,7 @@ def collect_due() -> list[str]:
     each digest once (the second finds the rows linked)."""
     now = clock.now()
     held = (
-        Notification.objects.select_for_update()
+        Notification.objects.select_for_update(of=("self",))
         .filter(kind=NotificationKind.EVENT, digest__isnull=True, digest_due_at__lte=now)
         .exclude(digest_due_at__isnull=True)
         .select_related("channel")

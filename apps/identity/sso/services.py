@@ -434,7 +434,7 @@ def sso_user_resolve(
     if claims.get("email_verified") is False:
         email = ""  # an address the provider itself has not verified cannot create or invite anyone
     identity = (
-        FederatedIdentity.objects.select_for_update()
+        FederatedIdentity.objects.select_for_update(of=("self",))
         .select_related("user")
         .filter(identity_provider=idp, subject=subject)
         .first()

@@ -99,7 +99,7 @@ def cluster_update(
 ) -> tuple[ProvisionedCluster, Operation | None]:
     """Rename, and change the configuration: an active cluster is updated in place by an operation."""
     _require_manage(principal, cluster)
-    cluster = ProvisionedCluster.objects.select_for_update().select_related("connection").get(pk=cluster.pk)
+    cluster = ProvisionedCluster.objects.select_for_update(of=("self",)).select_related("connection").get(pk=cluster.pk)
     if cluster.status in BUSY_STATUSES:
         raise Conflict(f"The cluster is {cluster.status}: wait for it to finish.", code="operation_in_progress")
     changes: dict[str, Any] = {}
@@ -122,7 +122,11 @@ def cluster_update(
 def cluster_provision(*, principal: Principal, cluster: ProvisionedCluster) -> Operation:
     """Build the cluster; the first provisioning creates the job-facing cluster jobs and sessions will name."""
     _require_manage(principal, cluster)
-    cluster = ProvisionedCluster.objects.select_for_update().select_related("connection", "network").get(pk=cluster.pk)
+    cluster = (
+        ProvisionedCluster.objects.select_for_update(of=("self",))
+        .select_related("connection", "network")
+        .get(pk=cluster.pk)
+    )
     if cluster.status not in PROVISIONABLE:
         raise Conflict(f"The cluster is {cluster.status}: nothing to provision.", code="cluster_not_provisionable")
     require_active_connection(cluster.connection)

@@ -121,7 +121,9 @@ def connection_verify(*, principal: Principal, connection: Connection, role_arn:
 def connection_sync_template(*, principal: Principal, connection: Connection) -> Operation:
     """Update the customer's connection stack to the current template, as an operation."""
     require(principal, "CanManageConnections", connection)
-    connection = Connection.objects.select_for_update().select_related("last_operation").get(pk=connection.pk)
+    connection = (
+        Connection.objects.select_for_update(of=("self",)).select_related("last_operation").get(pk=connection.pk)
+    )
     with provider_call():  # 409 at once for a provider without a template (local)
         provider_of(connection).template_sync_steps(connection_spec(connection))
     if connection.status != ConnectionStatus.ACTIVE:

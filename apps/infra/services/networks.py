@@ -79,7 +79,7 @@ def network_update(
     """Rename; change the configuration only while no infrastructure exists (it is what gets provisioned)."""
     require(principal, "CanManageNetworks", network)
     # Locked and fresh: a running operation may have changed the status since the caller read it.
-    network = Network.objects.select_for_update().select_related("connection").get(pk=network.pk)
+    network = Network.objects.select_for_update(of=("self",)).select_related("connection").get(pk=network.pk)
     changes: dict[str, Any] = {}
     if name is not None:
         taken = Network.objects.filter(connection_id=network.connection_id).exclude(pk=network.pk)
@@ -98,7 +98,7 @@ def network_update(
 @transaction.atomic
 def network_provision(*, principal: Principal, network: Network) -> Operation:
     require(principal, "CanManageNetworks", network)
-    network = Network.objects.select_for_update().select_related("connection").get(pk=network.pk)
+    network = Network.objects.select_for_update(of=("self",)).select_related("connection").get(pk=network.pk)
     if network.status not in (*DELETABLE_STATUSES, ResourceStatus.FAILED):
         raise Conflict(f"The network is {network.status}: nothing to provision.", code="network_not_provisionable")
     require_active_connection(network.connection)

@@ -137,7 +137,7 @@ def compute_config_update(
     """Name, configuration, limits and the team default; running servers keep the configuration they started with."""
     require(principal, "CanManageComputeConfigs", compute_config, team_ids=[compute_config.team_id])
     compute_config = (
-        ComputeConfig.objects.select_for_update()
+        ComputeConfig.objects.select_for_update(of=("self",))
         .select_related("cluster__connection", "team")
         .get(pk=compute_config.pk)
     )
