@@ -3,6 +3,7 @@
 import asyncio
 import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 
 import grpc
@@ -76,5 +77,10 @@ def test_a_self_signed_proxy_answers_over_tls_and_refuses_a_call_without_a_token
 
 def test_a_second_proxy_cannot_share_the_port():
     port = free_port("127.0.0.1")
-    with proxy_thread("localhost", port, None), pytest.raises(OSError, match="could not listen"):
-        asyncio.run(serve(host="localhost", port=port, credentials=None))
+    # In a thread of its own: this test process may already run an event loop (Playwright's) in the main thread.
+    with (
+        proxy_thread("localhost", port, None),
+        ThreadPoolExecutor(1) as pool,
+        pytest.raises(OSError, match="could not listen"),
+    ):
+        pool.submit(asyncio.run, serve(host="localhost", port=port, credentials=None)).result()
