@@ -41,11 +41,12 @@ def test_a_worker_killed_after_the_event_commits_still_delivers_exactly_once_aft
     assert not Notification.objects.exists()
     assert receiver.requests == [] and mailbox.messages == []
 
-    worker.start()
     with clock.frozen() as c:
         c.advance(seconds=SWEEP_GRACE_SECONDS + 1)
         sweep()  # whatever the dead worker left unsettled is enqueued again: it must not be sent twice
         delivery.sweep()
+    # Started after the sweeps: rows the sweeps stamp with the moved clock never race the worker's own writes.
+    worker.start()
     assert wait_for(lambda: len(receiver.requests) == 1 and len(mailbox.messages) == 1, timeout=60), (
         worker.log_path.read_text()
     )
