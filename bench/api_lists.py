@@ -83,7 +83,7 @@ def main() -> None:
     harness.setup_django(os.environ.get("BENCH_DATABASE_URL", harness.DEFAULT_DATABASE_URL))
     org_id, token = seed(args.members, args.teams)
     headers = {"Authorization": f"Bearer {token}", "LakeSail-Organization-Id": org_id}
-    last = max(1, -(-(args.members + 1) // 100))
+    last = max(1, (args.members + 1) // 100)  # the deepest full page
     last_team = max(1, -(-args.teams // 100))
     print(
         f"{args.members + 1} members, {args.teams} teams; gunicorn 2 sync workers; wrk 4 connections, {args.seconds} s"
