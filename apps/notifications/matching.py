@@ -37,6 +37,7 @@ from apps.notifications.models import (
 )
 from apps.notifications.ruleset import Target
 from apps.notifications.transports import transport_for
+from apps.org.access import members_grants
 
 # Outcomes of one (rule, channel) pair, best first.
 SEND, DIGEST, MUTED, DISABLED, SUPPRESSED = range(5)
@@ -100,7 +101,7 @@ def _targets(event: Event, event_type: EventType, subject: str, team_ids: list[s
 def _heard(targets: list[Target], event: Event, event_type: EventType, team_ids: list[str]) -> list[Target]:
     """The pairs whose rule's owner may hear of the event (personal: its member; team: its team)."""
     personal = {rule.member_id for rule, _channel in targets if rule.member_id}
-    grants = audience.members_grants(event.organization_id or "", personal) if personal else {}
+    grants = members_grants(event.organization_id or "", personal) if personal else {}
 
     def hears(rule: Rule) -> bool:
         if rule.member_id:

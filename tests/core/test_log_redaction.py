@@ -107,12 +107,18 @@ def test_a_server_error_on_an_invitation_is_logged_without_its_token():
 # --- the email backend without EMAIL_URL ---
 
 
-def test_without_email_url_the_configured_backend_is_the_log_backend():
-    if os.environ.get("EMAIL_URL"):
-        pytest.skip("EMAIL_URL is set")
-    from lakesail_console import settings as configured  # pytest-django swaps in locmem for the tests
+def _configured_email_backend(**env: str) -> str:
+    """EMAIL_BACKEND as settings.py chooses it for this environment (in a fresh interpreter: pytest-django swaps
+    in its locmem backend here, and the test run's own EMAIL_URL, if any, must not decide the answer)."""
+    environ = {k: v for k, v in os.environ.items() if k != "EMAIL_URL"} | env
+    code = "import lakesail_console.settings as s; print(s.EMAIL_BACKEND)"
+    done = subprocess.run([sys.executable, "-c", code], env=environ, capture_output=True, text=True, check=True)
+    return done.stdout.strip()
 
-    assert configured.EMAIL_BACKEND == "apps.core.mail.LogEmailBackend"
+
+def test_without_email_url_the_configured_backend_is_the_log_backend():
+    assert _configured_email_backend() == "apps.core.mail.LogEmailBackend"
+    assert _configured_email_backend(EMAIL_URL="smtp://127.0.0.1:2525") == "django.core.mail.backends.smtp.EmailBackend"
 
 
 def send_login_code(alice, code: str = "493817") -> None:

@@ -4,6 +4,7 @@ test_proxy_end_to_end.py): idle and closed under a frozen clock, max duration, a
 from datetime import timedelta
 
 import pytest
+from celery.signals import before_task_publish
 
 from apps.core import clock
 from apps.core.events import OutboxEvent, deliver_pending, publish
@@ -94,12 +95,19 @@ def test_a_destroyed_cluster_closes_its_sessions(session, cluster):
     assert _reload(session).termination_reason == "cluster_destroyed"
 
 
-def test_an_unstarted_instance_is_enqueued_again_by_the_sweep(session, monkeypatch):
-    started = []
-    monkeypatch.setattr(
-        "apps.workloads.session_tasks.start_compute_instance_task.delay",
-        lambda instance_id: started.append(instance_id),
-    )
-    with clock.frozen(clock.now() + timedelta(seconds=61)):
-        sessions_reap()
-    assert started == [session.compute_instance_id]
+def test_an_unstarted_instance_is_enqueued_again_by_the_sweep(session):
+    published: list[tuple[str, str]] = []
+
+    def record(sender: str, headers: dict, **_kwargs) -> None:  # what really goes to the broker
+        published.append((sender, headers["argsrepr"]))
+
+    before_task_publish.connect(record)
+    try:
+        with clock.frozen(clock.now() + timedelta(seconds=61)):
+            report = sessions_reap()
+    finally:
+        before_task_publish.disconnect(record)
+    assert report.swept == 1
+    assert published == [
+        ("apps.workloads.session_tasks.start_compute_instance_task", repr((session.compute_instance_id,)))
+    ]
