@@ -439,6 +439,28 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
     }
 )
 
+# --- Runs and scheduling (docs/runs.md) ---
+# How many runs one cluster executes at once; more wait, pending with `cluster_capacity`.
+CLUSTER_RUN_SLOTS = int(os.environ.get("CLUSTER_RUN_SLOTS", "4"))
+# Automatic retries (maxRetries) wait this times 2^n before running again, up to RUNS_RETRY_MAX_SECONDS.
+RUNS_RETRY_BASE_SECONDS = float(os.environ.get("RUNS_RETRY_BASE_SECONDS", "10"))
+RUNS_RETRY_MAX_SECONDS = float(os.environ.get("RUNS_RETRY_MAX_SECONDS", "600"))
+# A worker executing a run refreshes its heartbeat this often; a run silent for RUNS_LOST_SECONDS is lost.
+RUNS_HEARTBEAT_SECONDS = float(os.environ.get("RUNS_HEARTBEAT_SECONDS", "5"))
+RUNS_LOST_SECONDS = float(os.environ.get("RUNS_LOST_SECONDS", "60"))
+RUNS_MAX_TIMEOUT_SECONDS = 7 * 24 * 3600
+RUNS_BACKFILL_MAX_SLOTS = int(os.environ.get("RUNS_BACKFILL_MAX_SLOTS", "1000"))
+# What a scheduler catching up after downtime may create per job (missedSchedulePolicy `all`).
+RUNS_MISSED_SLOTS_MAX = int(os.environ.get("RUNS_MISSED_SLOTS_MAX", "100"))
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
+    {
+        "JobRunStatusEnum": "apps.workloads.models.runs.JobRunStatus",
+        "JobRunTriggerEnum": "apps.workloads.models.runs.RunTrigger",
+        "JobRunPendingReasonEnum": "apps.workloads.models.runs.PendingReason",
+        "JobRunCleanupModeEnum": "apps.workloads.models.runs.RunCleanupMode",
+    }
+)
+
 # --- Notifications (docs/notifications.md) ---
 # A notification is tried this many times (a permanent failure stops at once), waiting 30 s, 2 min, 8 min, 32 min.
 NOTIFICATIONS_MAX_ATTEMPTS = 5

@@ -10,6 +10,18 @@ from apps.workloads.models.choices import (
 from apps.workloads.models.compute_configs import ComputeConfig, ExecutionMode, WorkloadType
 from apps.workloads.models.jobs import Job, JobTeam, JobVersion
 from apps.workloads.models.queries import Query, QueryTeam
+from apps.workloads.models.runs import (
+    ACTIVE_RUN_STATUSES,
+    EXECUTING_RUN_STATUSES,
+    RETRYABLE_RUN_STATUSES,
+    TERMINAL_RUN_STATUSES,
+    JobRun,
+    JobRunStatus,
+    JobRunStatusChange,
+    PendingReason,
+    RunCleanupMode,
+    RunTrigger,
+)
 from apps.workloads.models.sessions import (
     LIVE_INFRA_STATUSES,
     OPEN_STATUSES,
@@ -24,8 +36,12 @@ from apps.workloads.models.sessions import (
 )
 
 __all__ = [
+    "ACTIVE_RUN_STATUSES",
+    "EXECUTING_RUN_STATUSES",
     "LIVE_INFRA_STATUSES",
     "OPEN_STATUSES",
+    "RETRYABLE_RUN_STATUSES",
+    "TERMINAL_RUN_STATUSES",
     "TERMINAL_STATUSES",
     "Catalog",
     "CatalogProvider",
@@ -37,13 +53,19 @@ __all__ = [
     "ExecutionMode",
     "InfraStatus",
     "Job",
+    "JobRun",
+    "JobRunStatus",
+    "JobRunStatusChange",
     "JobStatus",
     "JobTeam",
     "JobType",
     "JobVersion",
     "MissedSchedulePolicy",
+    "PendingReason",
     "Query",
     "QueryTeam",
+    "RunCleanupMode",
+    "RunTrigger",
     "Session",
     "SessionStatus",
     "ShutdownPolicy",
