@@ -101,15 +101,16 @@ def _fire_job(job_id: str, now: datetime, result: TickResult) -> None:
 def _passed_slots(first: datetime, version: JobVersion, now: datetime) -> tuple[list[datetime], int]:
     """The newest RUNS_MISSED_SLOTS_MAX + 1 slots from `first` (next_run_at, itself a slot) up to now, and how many
     slots passed in all."""
-    slots, count = [first], 1
+    slots, count, ask = [first], 1, 1  # usually one slot passed: ask for one more, then more if they all passed
     bound = settings.RUNS_MISSED_SLOTS_MAX + 1
     while True:
-        later = fire_times(version.cron_expression, version.cron_timezone, after=slots[-1], count=100).fire_times
+        later = fire_times(version.cron_expression, version.cron_timezone, after=slots[-1], count=ask).fire_times
         fresh = [each.utc for each in later if each.utc <= now]
         count += len(fresh)
         slots = [*slots, *fresh][-bound:]
         if len(fresh) < len(later) or not later:
             return slots, count
+        ask = min(ask * 10, 100)
 
 
 def _chosen(passed: list[datetime], policy: str, now: datetime) -> list[datetime]:

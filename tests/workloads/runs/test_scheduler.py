@@ -133,7 +133,7 @@ def test_concurrency_policy_when_the_previous_run_is_still_active(author, team, 
         with_lock = locked_run(first.pk)
         if with_lock.status == JobRunStatus.PENDING:
             move(with_lock, JobRunStatus.READY)
-        move(with_lock, JobRunStatus.STARTING)  # a worker took it
+        move(with_lock, JobRunStatus.STARTING, fields={"worker": "host:1"})  # a worker took it
         c.advance(minutes=1)
         tick()
     runs = runs_of(job)
