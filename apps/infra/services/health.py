@@ -44,7 +44,13 @@ def record_health(*, cluster_id: str, status: str, message: str) -> None:
         event = "cluster.recovered"
     job_facing = Cluster.objects.filter(provisioned_cluster_id=cluster_id).first()
     if event and job_facing is not None:
-        payload = {"provisionedClusterId": cluster_id, "name": cluster.name, "health": status, "message": message}
+        payload = {
+            "provisionedClusterId": cluster_id,
+            "name": cluster.name,
+            "health": status,
+            "message": message,
+            "teamIds": list(cluster.team_links.values_list("team_id", flat=True)),
+        }
         publish(event, job_facing, payload)
 
 

@@ -195,4 +195,5 @@ def _cluster_payload(cluster: ProvisionedCluster) -> dict[str, Any]:
         "provisionedClusterId": cluster.pk,
         "connectionId": cluster.connection_id,
         "networkId": cluster.network_id,
+        "teamIds": list(cluster.team_links.values_list("team_id", flat=True)),  # who hears of it (notifications)
     }
