@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("apps.identity.urls")),
     path("", include("apps.notifications.urls")),  # before org's: its placeholder section page matches any slug
     path("", include("apps.workloads.urls")),
+    path("", include("apps.infra.urls")),
     path("", include("apps.org.urls")),
     path("", include("apps.core.urls")),
 ]

@@ -218,6 +218,11 @@ class Provider(ABC):
         host's capacity, "memory": MiB}, or None (nothing running, or measured elsewhere, e.g. CloudWatch)."""
         return None
 
+    def hourly_estimate(self, conn: ConnectionSpec, region: str, config: dict[str, Any]) -> float | None:
+        """USD per hour a cluster of this `config` would cost while it runs, by the same prices as its "cost" metric
+        (the console's review step shows it before provisioning); None when the provider has no price for it."""
+        return None
+
     def capacity_metadata(self, conn: ConnectionSpec, region: str) -> dict[str, Any]:
         """The instance-types list's `metadata` (systemPodsPerNode, karpenterReplicas, ...); missing keys are 0."""
         return {}

@@ -5,11 +5,24 @@ from dataclasses import dataclass
 
 from django.db.models import Count, QuerySet
 
+from apps.core.console_list import ListOptions
 from apps.core.errors import NotFound
 from apps.core.principal import Principal
 from apps.infra.models import Cluster, Connection, ProvisionedCluster, ResourceStatus
 from apps.org.access import visible
 from apps.org.models import Team
+
+# The console's cluster list (the infrastructure overview).
+PROVISIONED_CLUSTER_LIST = ListOptions(
+    sorts={
+        "name": ("name",),
+        "status": ("status", "name"),
+        "health": ("last_health_status", "name"),
+        "region": ("region", "name"),
+    },
+    default_sort="name",
+    search_fields=("name", "region"),
+)
 
 
 def provisioned_cluster_list(

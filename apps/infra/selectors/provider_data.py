@@ -71,6 +71,12 @@ def instance_types(*, connection: Connection, filters: InstanceTypeFilter) -> tu
     return matching[: filters.limit], {"provider": connection.provider, **{k: 0 for k in CAPACITY_KEYS}, **metadata}
 
 
+def cluster_hourly_estimate(*, connection: Connection, region: str, config: dict[str, Any]) -> float | None:
+    """What a cluster of `config` would cost per hour while it runs (USD), before it is provisioned; None: unknown."""
+    with provider_call():
+        return provider_of(connection).hourly_estimate(connection_spec(connection), region, config)
+
+
 def provider_networks(*, connection: Connection, region: str | None) -> list[ProviderNetwork]:
     region = _region(connection, region)
     with provider_call():

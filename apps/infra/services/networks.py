@@ -45,8 +45,14 @@ def require_region(connection: Connection, region: str) -> str:
     return region
 
 
+def network_config_problems(*, connection: Connection, config: dict[str, Any]) -> dict[str, str]:
+    """What creating a network with `config` through `connection` would refuse (keyed by path in `config`), asked
+    before anything is written: the console checks a CIDR as it is typed."""
+    return network_config_errors(config) or provider_of(connection).config_errors("network", config)
+
+
 def _checked_config(connection: Connection, config: dict[str, Any]) -> dict[str, Any]:
-    errors = network_config_errors(config) or provider_of(connection).config_errors("network", config)
+    errors = network_config_problems(connection=connection, config=config)
     raise_field_errors(errors, prefix="config.", message="The network configuration is not valid.")
     return config
 

@@ -12,8 +12,6 @@ from apps.org.services.diagnostics import diagnostics_start
 
 SECTIONS = {
     "identity": ("Identity", "Nothing here yet", "Users, sign-in methods, SSO and service accounts will appear here."),
-    "infra": ("Infrastructure", "No connections yet", "Cloud connections, networks and clusters will appear here."),
-    "workloads": ("Workloads", "No workloads yet", "Catalogs, queries, jobs, runs and sessions will appear here."),
 }
 
 

@@ -4,7 +4,7 @@ from datetime import datetime
 from typing import Any, ClassVar
 
 from apps.infra.providers.aws import kubeconfig as kubeconfigs
-from apps.infra.providers.aws import kubernetes, metrics, template_sync, validation
+from apps.infra.providers.aws import kubernetes, metrics, prices, template_sync, validation
 from apps.infra.providers.aws import template as templates
 from apps.infra.providers.aws.catalog import Catalog
 from apps.infra.providers.aws.clients import ClientFactory, clients
@@ -50,6 +50,13 @@ class AwsProvider(Provider):
             "cluster": validation.cluster_errors,
         }
         return checks[kind](config) if kind in checks else {}
+
+    def hourly_estimate(self, conn: ConnectionSpec, region: str, config: dict[str, Any]) -> float | None:
+        """The control plane and the system node group's desired size, as the "cost" metric counts them."""
+        spec = ClusterSpec(id="", name="", region=region, config=config, network=NetworkSpec("", "", region, {}))
+        group = config.get("systemNodeGroup") or {}
+        nodes = int(group.get("desiredSize", group.get("minSize", 1)))
+        return prices.cluster_hourly(region, instance_types(spec)[0], nodes)
 
     def verify(self, conn: ConnectionSpec) -> VerifyResult:
         """AssumeRole with the ExternalId, then GetCallerIdentity as the role: the role exists, trusts us with this

@@ -163,6 +163,9 @@ class LocalProvider(Provider):
             return _cluster_errors(config)
         return {}
 
+    def hourly_estimate(self, conn: ConnectionSpec, region: str, config: dict[str, Any]) -> float | None:
+        return settings.LOCAL_CLUSTER_HOURLY_PRICE_USD  # per running server, whatever its size (the cost metric's)
+
     def sample(self, conn: ConnectionSpec, cluster: ClusterSpec) -> dict[str, float] | None:
         return cluster_server.sample(cluster)
 
