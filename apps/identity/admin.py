@@ -1,7 +1,18 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from apps.identity.models import ApiKey, AuthCounter, Login, ServiceAccount, TotpDevice, TrustedDevice, User, UserEmail
+from apps.identity.models import (
+    ApiKey,
+    AuthCounter,
+    Login,
+    LoginChallenge,
+    RecoveryCode,
+    ServiceAccount,
+    TotpDevice,
+    TrustedDevice,
+    User,
+    UserEmail,
+)
 
 
 @admin.register(User)
@@ -71,3 +82,22 @@ class AuthCounterAdmin(admin.ModelAdmin):
 
     list_display = ["key", "count", "window_ends_at", "locked_until"]
     search_fields = ["key"]
+
+
+@admin.register(LoginChallenge)
+class LoginChallengeAdmin(admin.ModelAdmin):
+    """Pending sign-in steps (codes, password resets); the token is stored hashed and never shown."""
+
+    list_display = ["id", "user", "email", "purpose", "remote_ip", "created_at"]
+    list_filter = ["purpose"]
+    search_fields = ["email", "user__email"]
+    exclude = ["token_hash"]
+    readonly_fields = ["user", "email", "purpose", "remote_ip", "user_agent"]
+
+
+@admin.register(RecoveryCode)
+class RecoveryCodeAdmin(admin.ModelAdmin):
+    list_display = ["id", "user", "used_at", "created_at"]
+    search_fields = ["user__email"]
+    exclude = ["code_hash"]
+    readonly_fields = ["user", "used_at"]

@@ -1,6 +1,18 @@
 from django.contrib import admin
 
-from apps.org.models import Member, MemberRole, Organization, Role
+from apps.org.models import (
+    Invitation,
+    Member,
+    MemberRole,
+    Organization,
+    PermissionBundle,
+    Policy,
+    Role,
+    Team,
+    TeamMember,
+    TeamMemberRole,
+    TeamRole,
+)
 
 
 class MemberRoleInline(admin.TabularInline):
@@ -31,3 +43,68 @@ class RoleAdmin(admin.ModelAdmin):
     list_display = ["name", "key", "organization", "all_teams", "break_glass"]
     list_select_related = ["organization"]
     search_fields = ["name", "key"]
+
+
+class TeamMemberInline(admin.TabularInline):
+    model = TeamMember
+    extra = 0
+    fields = ["member", "is_automatic"]
+    raw_id_fields = ["member"]
+
+
+class TeamMemberRoleInline(admin.TabularInline):
+    model = TeamMemberRole
+    extra = 0
+    fields = ["team_role"]
+
+
+@admin.register(Team)
+class TeamAdmin(admin.ModelAdmin):
+    list_display = ["name", "organization", "default_role", "created_at"]
+    list_select_related = ["organization", "default_role"]
+    search_fields = ["name", "id", "organization__name"]
+    readonly_fields = ["id", "created_at", "created_by", "updated_at", "updated_by"]
+    inlines = [TeamMemberInline]
+
+
+@admin.register(TeamMember)
+class TeamMemberAdmin(admin.ModelAdmin):
+    list_display = ["member", "team", "is_automatic", "created_at"]
+    list_select_related = ["member", "team"]
+    list_filter = ["is_automatic"]
+    search_fields = ["member__email", "team__name"]
+    raw_id_fields = ["member", "team"]
+    inlines = [TeamMemberRoleInline]
+
+
+@admin.register(TeamRole)
+class TeamRoleAdmin(admin.ModelAdmin):
+    list_display = ["name", "key", "organization"]
+    list_select_related = ["organization"]
+    search_fields = ["name", "key"]
+
+
+@admin.register(PermissionBundle)
+class PermissionBundleAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "organization"]
+    list_select_related = ["organization"]
+    search_fields = ["name", "code"]
+
+
+@admin.register(Policy)
+class PolicyAdmin(admin.ModelAdmin):
+    list_display = ["id", "organization", "principal_type", "principal_id", "created_at"]
+    list_select_related = ["organization"]
+    list_filter = ["principal_type"]
+    search_fields = ["id", "principal_id", "organization__name"]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    """The invitation link's token is stored hashed and never shown."""
+
+    list_display = ["email", "organization", "organization_role", "expires_at", "accepted_at", "created_at"]
+    list_select_related = ["organization", "organization_role"]
+    search_fields = ["email", "name", "organization__name"]
+    exclude = ["token_hash"]
+    readonly_fields = ["id", "created_at", "created_by", "invited_by_member", "accepted_at", "accepted_member"]

@@ -7,6 +7,9 @@ from apps.workloads.models import (
     ComputeConfig,
     ComputeInstance,
     Job,
+    JobBackfill,
+    JobRun,
+    JobRunStatusChange,
     JobTeam,
     JobVersion,
     Query,
@@ -118,6 +121,55 @@ class JobVersionAdmin(admin.ModelAdmin):
     search_fields = ["id", "job__job_key", "description"]
     list_select_related = ["job"]
     readonly_fields = [f.name for f in JobVersion._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+
+# --- Runs: changed only by the run services and the dispatcher (statuses move through one function) ---
+
+
+class JobRunStatusChangeInline(admin.TabularInline):
+    model = JobRunStatusChange
+    extra = 0
+    can_delete = False
+    readonly_fields = ["status", "message", "at"]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(JobRun)
+class JobRunAdmin(admin.ModelAdmin):
+    list_display = ["id", "job", "version_number", "status", "pending_reason", "trigger", "created_at", "finished_at"]
+    list_filter = ["status", "trigger", "pending_reason", "resource_cleanup_mode"]
+    search_fields = ["id", "job__job_key", "backfill_id", "organization__name"]
+    list_select_related = ["job"]
+    date_hierarchy = "created_at"
+    readonly_fields = [f.name for f in JobRun._meta.fields]
+    inlines = [JobRunStatusChangeInline]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+
+@admin.register(JobRunStatusChange)
+class JobRunStatusChangeAdmin(admin.ModelAdmin):
+    list_display = ["run", "status", "at", "message"]
+    list_filter = ["status"]
+    search_fields = ["run__id", "message"]
+    readonly_fields = ["run", "status", "message", "at"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+
+@admin.register(JobBackfill)
+class JobBackfillAdmin(admin.ModelAdmin):
+    list_display = ["id", "job", "range_from", "range_to", "max_concurrent", "slot_count", "cancelled_at"]
+    search_fields = ["id", "job__job_key"]
+    list_select_related = ["job"]
+    readonly_fields = [f.name for f in JobBackfill._meta.fields]
 
     def has_add_permission(self, request) -> bool:
         return False
