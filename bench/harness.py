@@ -123,8 +123,8 @@ def wrk(url: str, headers: dict[str, str], *, seconds: int = 8, connections: int
         raise RuntimeError(f"wrk failed on {url}:\n{out}")
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
     # The latency distribution lines (`     50%    4.21ms`), not the `+/- Stdev` column that also ends in `%`.
-    p50 = _ms(re.search(r"^\s+50%\s+(\S+)$", out, re.M).group(1))  # type: ignore[union-attr]
-    p99 = _ms(re.search(r"^\s+99%\s+(\S+)$", out, re.M).group(1))  # type: ignore[union-attr]
+    p50 = _ms(re.search(r"^\s+50%\s+(\S+)\s*$", out, re.M).group(1))  # type: ignore[union-attr]
+    p99 = _ms(re.search(r"^\s+99%\s+(\S+)\s*$", out, re.M).group(1))  # type: ignore[union-attr]
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     return Load(rps, p50, p99, int(errors.group(1)) if errors else 0)
 

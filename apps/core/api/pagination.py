@@ -19,7 +19,9 @@ from operator import or_
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.core.exceptions import EmptyResultSet
+from django.db.models import IntegerField, Q, QuerySet, Value
+from django.db.models.expressions import RawSQL
 
 from apps.core.errors import InvalidInput
 
@@ -164,15 +166,29 @@ def numbered_page(queryset: QuerySet, params: Mapping[str, str], options: PageOp
         queryset = queryset.filter(reduce(or_, (Q(**{f"{f}__icontains": search}) for f in options.search_fields)))
     sign = "-" if direction == "desc" else ""
     queryset = queryset.order_by(*(f"{sign}{f}" for f in options.sort_fields[sort_by]), f"{sign}id")
-    total = queryset.count()
     offset = (page - 1) * limit
-    if not limit or offset >= total:
-        return Page(objects=[], total=total)
+    if not limit:
+        return Page(objects=[], total=queryset.count())
     # Ids first, rows second: the database sorts and skips narrow (index-only) rows, and builds the wide ones with
-    # their joins only for the page, so a deep page costs about what the first one does.
-    ids = list(queryset.values_list("pk", flat=True)[offset : offset + limit])
+    # their joins only for the page, so a deep page costs about what the first one does. The total rides along
+    # with the ids, so a page is two round trips.
+    found = list(queryset.values_list("pk", total_of(queryset))[offset : offset + limit])
+    if not found:
+        return Page(objects=[], total=queryset.count() if offset else 0)
+    ids = [pk for pk, _total in found]
     rows = {row.pk: row for row in queryset.order_by().filter(pk__in=ids)}
-    return Page(objects=[rows[pk] for pk in ids], total=total)
+    return Page(objects=[rows[pk] for pk in ids], total=found[0][1])
+
+
+def total_of(queryset: QuerySet) -> RawSQL | Value:
+    """The number of rows of `queryset`, as a column for another query over it: an uncorrelated scalar subquery,
+    which the database computes once. It counts the queryset's own SQL (with its DISTINCT or GROUP BY, if any) but
+    selects only the key, so annotations the list shows and does not filter on are never computed for counting."""
+    try:
+        sql, params = queryset.order_by().values("pk").query.sql_with_params()
+    except EmptyResultSet:  # a queryset that can match nothing (`none()`, an empty `__in`)
+        return Value(0, output_field=IntegerField())
+    return RawSQL(f"SELECT COUNT(*) FROM ({sql}) AS counted", params, output_field=IntegerField())
 
 
 def list_body(page: Page, items: list[Any], **extra: Any) -> dict[str, Any]:

@@ -28,7 +28,12 @@ class Member(BaseModel):
     class Meta:
         ordering = ["name", "email"]
         constraints = [models.UniqueConstraint(fields=["organization", "user"], name="member_user_unique")]
-        indexes = [models.Index(fields=["organization", "email"]), models.Index(fields=["organization", "name"])]
+        # The member lists' orders (name, then email; email), with the id that breaks ties: the database walks a
+        # page's ids in order from the index alone, however deep the page.
+        indexes = [
+            models.Index(fields=["organization", "email", "id"], name="member_email_order"),
+            models.Index(fields=["organization", "name", "email", "id"], name="member_name_order"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.email} in {self.organization_id}"

@@ -1,15 +1,25 @@
-"""Everything a page of members refers to, loaded in a constant number of queries."""
+"""Everything a page of members refers to, in three queries whatever the page's size.
+
+1. Links: the members' org roles, team memberships and the team roles held in them (one UNION ALL).
+2. Entities: the roles, teams and team roles those links name (by id), each with its member count (one UNION ALL;
+   the counts are correlated subqueries, so nothing is grouped or joined across the organization's links).
+3. The members' users: MFA flags as `Exists()` annotations, recorded addresses by LEFT JOIN.
+
+Links and addresses come back as plain dicts (the attribute names of their models), entities as model instances.
+"""
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from types import SimpleNamespace
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, prefetch_related_objects
+from django.db.models import BooleanField, CharField, Exists, F, OuterRef, QuerySet, TextField, Value
 
+from apps.core.api.annotations import related_count
 from apps.org.models import Member, MemberRole, Role, Team, TeamMember, TeamMemberRole, TeamRole
 from apps.org.selectors.roles import with_permission_counts
+
+_AUDIT = ("id", "created_at", "created_by", "updated_at", "updated_by")
 
 
 @dataclass
@@ -21,90 +31,222 @@ class UserAuth:
 
 @dataclass
 class MemberRelations:
-    member_roles: list[MemberRole] = field(default_factory=list)
-    memberships: list[TeamMember] = field(default_factory=list)
-    membership_roles: list[TeamMemberRole] = field(default_factory=list)
+    member_roles: list[dict[str, Any]] = field(default_factory=list)
+    memberships: list[dict[str, Any]] = field(default_factory=list)
+    membership_roles: list[dict[str, Any]] = field(default_factory=list)
     roles: list[Role] = field(default_factory=list)
     teams: list[Team] = field(default_factory=list)
     team_roles: list[TeamRole] = field(default_factory=list)
-    emails: dict[str, list] = field(default_factory=dict)
+    emails: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     auth: dict[str, UserAuth] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        self._role_ids: dict[str, list[str]] = defaultdict(list)
+        for link in self.member_roles:
+            self._role_ids[link["member_id"]].append(link["role_id"])
+        held: dict[str, list[str]] = defaultdict(list)
+        for link in self.membership_roles:
+            held[link["team_member_id"]].append(link["team_role_id"])
+        self._team_role_ids: dict[str, dict[str, list[str]]] = defaultdict(dict)
+        for membership in self.memberships:
+            self._team_role_ids[membership["member_id"]][membership["team_id"]] = held[membership["id"]]
+
     def role_ids(self, member: Member) -> list[str]:
-        return [link.role_id for link in self.member_roles if link.member_id == member.pk]
+        return self._role_ids.get(member.pk, [])
 
     def team_role_ids(self, member: Member) -> dict[str, list[str]]:
-        by_membership: dict[str, list[str]] = defaultdict(list)
-        for link in self.membership_roles:
-            by_membership[link.team_member_id].append(link.team_role_id)
-        return {m.team_id: by_membership[m.pk] for m in self.memberships if m.member_id == member.pk}
+        """Team id -> the team roles the member holds there, for every team the member is in."""
+        return self._team_role_ids.get(member.pk, {})
 
 
 def member_relations(members: list[Member]) -> MemberRelations:
+    """The links, entities and user facts of `members` (loaded with their users: `select_related("user")`)."""
     if not members:
         return MemberRelations()
     member_ids = [m.pk for m in members]
-    org_id = members[0].organization_id
-    member_roles = list(MemberRole.objects.filter(member_id__in=member_ids))
-    memberships = list(TeamMember.objects.filter(member_id__in=member_ids))
-    membership_roles = list(TeamMemberRole.objects.filter(team_member__member_id__in=member_ids))
-    roles = Role.objects.filter(pk__in={link.role_id for link in member_roles}).annotate(
-        member_count=Count("member_links", distinct=True)
+    links = _links(member_ids)
+    roles, teams, team_roles = _entities(
+        {link["role_id"] for link in links["role"]},
+        {link["team_id"] for link in links["team"]},
+        {link["team_role_id"] for link in links["team_role"]},
     )
-    teams = Team.objects.filter(pk__in={m.team_id for m in memberships}).annotate(
-        member_count=Count("memberships", distinct=True)
-    )
-    team_roles = TeamRole.objects.filter(
-        organization_id=org_id, pk__in={link.team_role_id for link in membership_roles}
-    ).annotate(member_count=Count("member_links", distinct=True))
-    users = [m.user for m in members]
+    emails, auth = _user_facts([m.user for m in members])
     return MemberRelations(
-        member_roles=member_roles,
-        memberships=memberships,
-        membership_roles=membership_roles,
-        roles=with_permission_counts(list(roles)),
-        teams=list(teams),
-        team_roles=with_permission_counts(list(team_roles)),
-        emails=_emails_of(users),
-        auth=_auth_of(users),
+        member_roles=links["role"],
+        memberships=links["team"],
+        membership_roles=links["team_role"],
+        roles=with_permission_counts(roles),
+        teams=teams,
+        team_roles=with_permission_counts(team_roles),
+        emails=emails,
+        auth=auth,
     )
+
+
+def _arm(queryset: QuerySet, **columns: Any) -> QuerySet:
+    """One arm of a UNION ALL: the same columns, in the same order, whatever the model."""
+    return queryset.order_by().annotate(**columns).values_list(*columns)
+
+
+_LINKS = {
+    # kind: (names of the owner, target and flag columns in the wire dicts)
+    "role": ("member_id", "role_id", None),
+    "team": ("member_id", "team_id", "is_automatic"),
+    "team_role": ("team_member_id", "team_role_id", None),
+}
+
+
+def _links(member_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
+    audit = {f"l_{name}": F(name) for name in _AUDIT}
+    no_flag = Value(False, output_field=BooleanField())
+    arms = [
+        _arm(
+            MemberRole.objects.filter(member_id__in=member_ids),
+            l_kind=Value("role"),
+            **audit,
+            l_owner=F("member_id"),
+            l_target=F("role_id"),
+            l_flag=no_flag,
+            l_member=F("member_id"),
+        ),
+        _arm(
+            TeamMember.objects.filter(member_id__in=member_ids),
+            l_kind=Value("team"),
+            **audit,
+            l_owner=F("member_id"),
+            l_target=F("team_id"),
+            l_flag=F("is_automatic"),
+            l_member=F("member_id"),
+        ),
+        _arm(
+            TeamMemberRole.objects.filter(team_member__member_id__in=member_ids),
+            l_kind=Value("team_role"),
+            **audit,
+            l_owner=F("team_member_id"),
+            l_target=F("team_role_id"),
+            l_flag=no_flag,
+            l_member=F("team_member__member_id"),
+        ),
+    ]
+    first, *rest = arms
+    rows = sorted(first.union(*rest, all=True), key=_in_page_order(member_ids))
+    links: dict[str, list[dict[str, Any]]] = {kind: [] for kind in _LINKS}
+    for kind, *audited, owner, target, flag, _member in rows:
+        owner_name, target_name, flag_name = _LINKS[kind]
+        link = dict(zip(_AUDIT, audited, strict=True))
+        link[owner_name], link[target_name] = owner, target
+        if flag_name:
+            link[flag_name] = flag
+        links[kind].append(link)
+    return links
+
+
+def _in_page_order(member_ids: list[str]):
+    """Links in the order of the page's members, then by creation: the same page always lists them alike."""
+    position = {pk: i for i, pk in enumerate(member_ids)}
+    return lambda row: (position[row[-1]], row[2], row[1])
+
+
+_ENTITY_COLUMNS = ("organization_id", "key", "name", "description", "all_teams", "break_glass", "default_role_id")
+
+
+def _entities(
+    role_ids: set[str], team_ids: set[str], team_role_ids: set[str]
+) -> tuple[list[Role], list[Team], list[TeamRole]]:
+    text, flag = (lambda: Value("", output_field=TextField())), (lambda: Value(False, output_field=BooleanField()))
+    audit = {f"e_{name}": F(name) for name in _AUDIT}
+
+    def arm(queryset: QuerySet, kind: str, **columns: Any) -> QuerySet:
+        values = {f"e_{name}": columns[name] if name in columns else F(name) for name in _ENTITY_COLUMNS}
+        return _arm(queryset, e_kind=Value(kind), **audit, **values, e_members=columns["member_count"])
+
+    roles = arm(
+        Role.objects.filter(pk__in=role_ids),
+        "role",
+        default_role_id=Value(None, output_field=CharField()),
+        member_count=related_count(MemberRole.objects.all(), "role_id"),
+    )
+    team_roles = arm(
+        TeamRole.objects.filter(pk__in=team_role_ids),
+        "team_role",
+        all_teams=flag(),
+        break_glass=flag(),
+        default_role_id=Value(None, output_field=CharField()),
+        member_count=related_count(TeamMemberRole.objects.all(), "team_role_id"),
+    )
+    teams = arm(
+        Team.objects.filter(pk__in=team_ids),
+        "team",
+        key=text(),
+        description=text(),
+        all_teams=flag(),
+        break_glass=flag(),
+        member_count=related_count(TeamMember.objects.all(), "team_id"),
+    )
+    found: dict[str, list[Any]] = {"role": [], "team": [], "team_role": []}
+    for kind, *row, members in roles.union(team_roles, teams, all=True):
+        audited = dict(zip(_AUDIT, row[: len(_AUDIT)], strict=True))
+        values = dict(zip(_ENTITY_COLUMNS, row[len(_AUDIT) :], strict=True))
+        common = {**audited, "organization_id": values["organization_id"], "name": values["name"]}
+        if kind == "team":
+            entity: Any = Team(**common, default_role_id=values["default_role_id"])
+        elif kind == "role":
+            flags = {"all_teams": values["all_teams"], "break_glass": values["break_glass"]}
+            entity = Role(**common, key=values["key"], description=values["description"], **flags)
+        else:
+            entity = TeamRole(**common, key=values["key"], description=values["description"])
+        entity.member_count = members
+        found[kind].append(entity)
+    return _by_name(found["role"]), _by_name(found["team"]), _by_name(found["team_role"])
+
+
+def _by_name(entities: list[Any]) -> list[Any]:
+    """The models' own ordering (name), then the id: the same entities always come in the same order."""
+    return sorted(entities, key=lambda entity: (entity.name, entity.pk))
 
 
 # Org reads user facts through the user model's related names (`emails`, `totp`, `recovery_codes`): the user model is
 # settings.AUTH_USER_MODEL, and importing identity from org would point the layers the wrong way.
 
+_EMAIL_FIELDS = ("email", "verified_at", *_AUDIT)
 
-def _emails_of(users: list[Any]) -> dict[str, list]:
-    emails: dict[str, list] = {u.pk: [] for u in users}
-    prefetch_related_objects(users, "emails")
+
+def _user_facts(users: list[Any]) -> tuple[dict[str, list[dict[str, Any]]], dict[str, UserAuth]]:
+    user_model = get_user_model()
+    totp = user_model._meta.get_field("totp").related_model
+    recovery = user_model._meta.get_field("recovery_codes").related_model
+    rows = (
+        user_model.objects.filter(pk__in=[u.pk for u in users])
+        .annotate(
+            has_2fa=Exists(totp.objects.filter(user=OuterRef("pk"), confirmed_at__isnull=False)),
+            has_recovery=Exists(recovery.objects.filter(user=OuterRef("pk"), used_at__isnull=True)),
+        )
+        .order_by("pk", "emails__created_at", "emails__id")
+        .values_list("pk", "has_2fa", "has_recovery", *(f"emails__{name}" for name in _EMAIL_FIELDS))
+    )
+    emails: dict[str, list[dict[str, Any]]] = {u.pk: [] for u in users}
+    flags: dict[str, tuple[bool, bool]] = {}
+    for user_id, has_2fa, has_recovery, *email in rows:
+        flags[user_id] = (has_2fa, has_recovery)
+        address = dict(zip(_EMAIL_FIELDS, email, strict=True))
+        if address["id"] is not None:  # None: the user has recorded no address (LEFT JOIN)
+            emails[user_id].append({"user_id": user_id, **address})
+    auth = {}
     for user in users:
-        emails[user.pk].extend(user.emails.all())
-    for user in users:
-        if not any(e.email == user.email for e in emails[user.pk]):
+        if not any(e["email"] == user.email for e in emails[user.pk]):
             # The login email is always an address of the user, recorded or not.
             emails[user.pk].insert(
                 0,
-                SimpleNamespace(
-                    user_id=user.pk,
-                    email=user.email,
-                    verified_at=user.email_verified_at,
-                    created_at=user.created_at,
-                    created_by=user.created_by,
-                    updated_at=user.updated_at,
-                    updated_by=user.updated_by,
-                ),
+                {
+                    "user_id": user.pk,
+                    "email": user.email,
+                    "verified_at": user.email_verified_at,
+                    "created_at": user.created_at,
+                    "created_by": user.created_by,
+                    "updated_at": user.updated_at,
+                    "updated_by": user.updated_by,
+                },
             )
-    return emails
-
-
-def _auth_of(users: list[Any]) -> dict[str, UserAuth]:
-    ids = [u.pk for u in users]
-    users_here = get_user_model().objects.filter(pk__in=ids)
-    with_totp = set(users_here.filter(totp__confirmed_at__isnull=False).values_list("pk", flat=True))
-    with_recovery = set(users_here.filter(recovery_codes__used_at__isnull=True).values_list("pk", flat=True))
-    return {
-        u.pk: UserAuth(
-            has_password=u.has_usable_password(), has_2fa=u.pk in with_totp, has_recovery=u.pk in with_recovery
-        )
-        for u in users
-    }
+        has_2fa, has_recovery = flags.get(user.pk, (False, False))
+        auth[user.pk] = UserAuth(has_password=user.has_usable_password(), has_2fa=has_2fa, has_recovery=has_recovery)
+    return emails, auth

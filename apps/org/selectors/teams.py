@@ -1,5 +1,6 @@
-from django.db.models import Count, QuerySet
+from django.db.models import QuerySet
 
+from apps.core.api.annotations import related_count
 from apps.core.api.pagination import PageOptions
 from apps.core.console_list import ListOptions
 from apps.core.errors import NotFound
@@ -19,7 +20,7 @@ TEAM_MEMBER_PAGE = PageOptions(
 def team_list(*, principal: Principal, relation: str = "CanViewTeams") -> QuerySet[Team]:
     """Teams the principal may see, with their member counts."""
     return visible(Team.objects.all(), principal, relation, team_field="id").annotate(
-        member_count=Count("memberships", distinct=True)
+        member_count=related_count(TeamMember.objects.all(), "team_id")
     )
 
 

@@ -2,6 +2,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from apps.core.api.fast import dump
 from apps.core.api.pagination import list_body, numbered_page
 from apps.org.api.base import OrgApiView
 from apps.org.api.serializers.entities import TeamEntrySerializer, TeamMembershipSerializer, TeamSerializer
@@ -28,7 +29,7 @@ PAGE_PARAMS = [
 
 
 def _entry(team) -> dict:
-    return TeamEntrySerializer(team).data
+    return dump(TeamEntrySerializer, team)
 
 
 class MyTeamsView(OrgApiView):
@@ -42,7 +43,7 @@ class TeamsView(OrgApiView):
     @extend_schema(tags=TAGS, summary="List teams", parameters=PAGE_PARAMS, responses={200: TeamPageSerializer})
     def get(self, request: Request) -> Response:
         page = numbered_page(team_list(principal=self.principal), request.query_params, TEAM_PAGE)
-        return Response(list_body(page, [_entry(t) for t in page.objects]))
+        return Response(list_body(page, dump(TeamEntrySerializer, page.objects, many=True)))
 
     @extend_schema(
         tags=TAGS, summary="Create a team", request=TeamCreateSerializer, responses={201: TeamEntrySerializer}

@@ -1,0 +1,57 @@
+"""`fast.dump` writes what DRF writes, on its generated path and on the field-by-field one."""
+
+import datetime as dt
+from types import SimpleNamespace
+
+from rest_framework import serializers
+
+from apps.core.api.fast import dump
+
+
+class Inner(serializers.Serializer):
+    label = serializers.CharField()
+
+
+class Shape(serializers.Serializer):
+    id = serializers.CharField()
+    count = serializers.IntegerField(source="n")
+    enabled = serializers.BooleanField()
+    at = serializers.DateTimeField(allow_null=True)
+    title = serializers.CharField(source="get_title")
+    inner = Inner(source="*")
+    tags = serializers.ListField(child=serializers.CharField())
+    note = serializers.CharField(default="none", required=False)
+
+
+class Row(SimpleNamespace):
+    def get_title(self) -> str:
+        return f"Row {self.id}"
+
+
+AT = dt.datetime(2026, 1, 2, 3, 4, 5, 678, tzinfo=dt.UTC)
+
+
+def _rows():
+    return [
+        Row(id="A", n="7", enabled=1, at=AT, label="a", tags=["x", 2], note="kept"),
+        Row(id="B", n=0, enabled=False, at=None, label="b", tags=[]),  # no `note`: DRF's default
+    ]
+
+
+def test_objects_are_written_as_drf_writes_them():
+    rows = _rows()
+    assert dump(Shape, rows, many=True) == Shape(rows, many=True).data
+    assert dump(Shape, rows, many=True)[0]["at"] == "2026-01-02T03:04:05.000678Z"
+
+
+def test_mappings_are_read_by_key():
+    rows = [{"id": "C", "n": 1, "enabled": True, "at": AT, "get_title": "T", "label": "c", "tags": ["y"]}]
+    assert dump(Shape, rows, many=True) == Shape(rows, many=True).data
+
+
+def test_a_dotted_source_is_followed():
+    class Owner(serializers.Serializer):
+        ownerName = serializers.CharField(source="owner.name")
+
+    rows = [SimpleNamespace(owner=SimpleNamespace(name="Ann")), SimpleNamespace(owner=None)]
+    assert dump(Owner, rows, many=True) == [{"ownerName": "Ann"}, {"ownerName": None}]
