@@ -31,6 +31,7 @@ import requests
 from django.conf import settings
 from requests.adapters import HTTPAdapter
 from requests.structures import CaseInsensitiveDict
+from urllib3 import PoolManager
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.exceptions import ConnectTimeoutError, NameResolutionError, NewConnectionError
@@ -191,6 +192,14 @@ class _VettedAdapter(HTTPAdapter):
     def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
         super().init_poolmanager(*args, **kwargs)
         self.poolmanager.pool_classes_by_scheme = {"http": _VettedHTTPPool, "https": _VettedHTTPSPool}
+
+
+def pool_manager(**kwargs: Any) -> PoolManager:
+    """A urllib3 pool manager whose every connection (redirects too) goes to a vetted address, for clients that take
+    one instead of calling `request` (dulwich's Git client); no proxy from the environment."""
+    manager = PoolManager(**kwargs)
+    manager.pool_classes_by_scheme = {"http": _VettedHTTPPool, "https": _VettedHTTPSPool}
+    return manager
 
 
 def _session() -> requests.Session:

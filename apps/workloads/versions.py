@@ -150,7 +150,8 @@ def _check_config(principal: Principal, version: JobVersion, errors: dict[str, s
             errors["config.sql.queryId"] = "No saved query you can see has this id."
             return
     try:
-        version.job_type = JobType(JobSpec.from_config(config, query_text=query_text).kind)
+        spec = JobSpec.from_config(config, query_text=query_text, source_config=version.source_config)
+        version.job_type = JobType(spec.kind)
     except JobConfigError as exc:
         errors.setdefault("config", str(exc))
     _check_lakesail(config.get("lakesail") or {}, errors)

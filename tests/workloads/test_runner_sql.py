@@ -16,6 +16,7 @@ from apps.workloads.runner import (
     SailTarget,
     execute_run,
     read_events,
+    read_preview,
 )
 from tests.workloads.conftest import LONG_QUERY
 
@@ -178,3 +179,38 @@ def test_an_unreachable_server_fails_the_run_saying_so(run_id):
     assert result.status_message.startswith("The Sail server could not be reached: ")
     assert "Connection refused" in result.status_message
     assert time.monotonic() - began < 10  # the client's default retries would wait out ten minutes
+
+
+def test_the_preview_file_is_what_read_preview_returns(target, run_id):
+    assert read_preview(RunPaths.for_run(run_id)) is None
+    execute_run(
+        run_id=run_id,
+        config={"sql": {"source": "SELECT 'a' AS s, CAST(1.5 AS DOUBLE) AS d, DATE'2026-04-06' AS day"}},
+        reporter=MemoryRunReporter(),
+        target=target,
+    )
+    preview = read_preview(RunPaths.for_run(run_id))
+    assert preview == json.loads(RunPaths.for_run(run_id).preview.read_text())
+    assert preview["columns"] == [
+        {"name": "s", "type": "string"},
+        {"name": "d", "type": "double"},
+        {"name": "day", "type": "date32[day]"},
+    ]
+    assert preview["rows"] == [["a", 1.5, "2026-04-06"]]
+
+
+def test_named_parameters_bind_the_queries_markers(target, run_id):
+    source = (
+        "CREATE TEMP VIEW days AS SELECT id FROM range(10); SELECT :day AS day, count(*) AS n FROM days WHERE id < :n"
+    )
+
+    result = execute_run(
+        run_id=run_id,
+        config={"sql": {"source": source}, "python": {"namedParameters": {"day": "2026-04-06"}}},
+        reporter=MemoryRunReporter(),
+        target=target,
+        named_parameters={"n": "3"},
+    )
+
+    assert result.status == RunStatus.SUCCEEDED, result.status_message
+    assert read_preview(RunPaths.for_run(run_id))["rows"] == [["2026-04-06", 3]]

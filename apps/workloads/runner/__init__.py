@@ -2,6 +2,7 @@
 
 from apps.workloads.runner.execute import SailTarget, clean_up_run, execute_run
 from apps.workloads.runner.paths import RunPaths
+from apps.workloads.runner.preview import read_preview
 from apps.workloads.runner.reporters import FileRunReporter, MemoryRunReporter, read_events, request_cancel
 from apps.workloads.runner.reporting import TERMINAL_STATUSES, RunReporter, RunResult, RunStatus
 from apps.workloads.runner.spec import CleanupMode, JobConfigError, JobSpec
@@ -22,6 +23,7 @@ __all__ = [
     "clean_up_run",
     "execute_run",
     "read_events",
+    "read_preview",
     "request_cancel",
     "split_statements",
 ]

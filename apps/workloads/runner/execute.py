@@ -4,7 +4,7 @@ import dataclasses
 import shutil
 import time
 import traceback
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
@@ -12,12 +12,14 @@ from typing import Any, Protocol
 from apps.core import clock
 from apps.infra.providers.local import SailServer, SailStartError, sail_detach, sail_start, sail_stop
 from apps.infra.providers.local.sessions import session_url
-from apps.workloads.runner.outcome import Outcome
+from apps.workloads.runner.git_checkout import checkout, repository_file
+from apps.workloads.runner.outcome import Aborted, NotPrepared, Outcome
 from apps.workloads.runner.paths import RunLog, RunPaths
 from apps.workloads.runner.python import PythonExecution
 from apps.workloads.runner.reporting import RunReporter, RunResult, RunStatus
 from apps.workloads.runner.spec import CleanupMode, JobConfigError, JobSpec
 from apps.workloads.runner.sql import SqlExecution
+from apps.workloads.runner.statements import split_statements
 
 POLL_SECONDS = 0.2
 # After an interrupt the engine answers within milliseconds; a stuck execution is abandoned after this.
@@ -51,11 +53,16 @@ def execute_run(
     timeout_seconds: float | None = None,
     cleanup_mode: CleanupMode | str = CleanupMode.ALWAYS,
     sail_start_timeout: float = 60.0,
+    parameters: list[str] | None = None,
+    named_parameters: Mapping[str, str] | None = None,
+    source_config: Mapping[str, Any] | None = None,
 ) -> RunResult:
     """Run a job version's `config` and report every status through `reporter`; never raises for the job's errors.
 
     With no `target`, a Sail server is started for the run (creating_sail, waiting_for_sail) and removed at the end
     according to `cleanup_mode`. `timeout_seconds` bounds the job's execution (from runnerStartedAt).
+    `parameters` (the run's override) replaces the version's `python.parameters`; `named_parameters` merges over its
+    `python.namedParameters`. `source_config` is the version's Git source (`sourceConfig`, pinned by publishing).
     """
     return _Run(
         run_id=run_id,
@@ -64,7 +71,11 @@ def execute_run(
         timeout_seconds=timeout_seconds,
         cleanup_mode=CleanupMode(cleanup_mode),
         sail_start_timeout=sail_start_timeout,
-    ).execute(config, query_text)
+    ).execute(
+        lambda: JobSpec.from_config(config, query_text=query_text, source_config=source_config).overridden(
+            parameters=parameters, named_parameters=named_parameters
+        )
+    )
 
 
 class _Run:
@@ -92,10 +103,10 @@ class _Run:
         self.started_clock = 0.0
         self.interrupted = False
 
-    def execute(self, config: Mapping[str, Any], query_text: str | None) -> RunResult:
+    def execute(self, read_job: Callable[[], JobSpec]) -> RunResult:
         self._transition(RunStatus.STARTING)
         try:
-            result = self._execute(config, query_text)
+            result = self._execute(read_job)
         except BaseException as exc:  # report before propagating a worker shutdown, so no run is left "running"
             self.log.write("runner error:\n" + traceback.format_exc())
             result = self._result(RunStatus.FAILED, f"The runner failed: {type(exc).__name__}: {exc}".splitlines()[0])
@@ -103,9 +114,9 @@ class _Run:
             raise
         return self._finish(result)
 
-    def _execute(self, config: Mapping[str, Any], query_text: str | None) -> RunResult:
+    def _execute(self, read_job: Callable[[], JobSpec]) -> RunResult:
         try:
-            job = JobSpec.from_config(config, query_text=query_text)
+            job = read_job()
         except JobConfigError as exc:
             return self._result(RunStatus.FAILED, str(exc))
         if self.reporter.cancel_requested():
@@ -120,8 +131,16 @@ class _Run:
 
         self._transition(RunStatus.CREATING_RUNNER)
         url = session_url(host=host, port=port, user_id=f"run-{self.run_id}")
-        self.execution = self._execution(job, url)
-        self.execution.prepare()
+        try:
+            self.execution = self._execution(job, url)
+            self.execution.prepare()
+        except NotPrepared as exc:
+            self.log.write(f"not prepared: {exc}")
+            return self._result(RunStatus.FAILED, str(exc))
+        except Aborted:
+            return self._result(RunStatus.CANCELLED, "The run was cancelled.")
+        if self.reporter.cancel_requested():
+            return self._result(RunStatus.CANCELLED, "The run was cancelled.")
         self.started_at, self.started_clock = clock.now(), time.monotonic()
         self._transition(RunStatus.RUNNING, at=self.started_at)
         self.execution.start()
@@ -161,17 +180,33 @@ class _Run:
         return self.server.host, self.server.port
 
     def _execution(self, job: JobSpec, url: str) -> Execution:
-        if job.python_source is not None:
+        source_dir = None
+        if job.git is not None:
+            source_dir = self.paths.tmp / "source"
+            checkout(job.git, destination=source_dir, abort=self.reporter.cancel_requested, log=self.log)
+        if job.kind == "python":
             return PythonExecution(
-                source=job.python_source,
-                parameters=job.parameters,
-                named_parameters=job.named_parameters,
+                job=job,
                 session_url=url,
                 run_id=self.run_id,
                 paths=self.paths,
                 log=self.log,
+                abort=self.reporter.cancel_requested,
+                source_dir=source_dir,
             )
-        return SqlExecution(statements=job.statements, session_url=url, paths=self.paths, log=self.log)
+        statements = job.statements
+        if job.git_file is not None:
+            assert source_dir is not None
+            statements = split_statements(repository_file(source_dir, job.git_file).read_text())
+            if not statements:
+                raise NotPrepared(f"{job.git_file} has no SQL statements.")
+        return SqlExecution(
+            statements=statements,
+            named_parameters=job.named_parameters,
+            session_url=url,
+            paths=self.paths,
+            log=self.log,
+        )
 
     def _watch(self, execution: Execution) -> RunStatus | None:
         deadline = self.started_clock + self.timeout_seconds if self.timeout_seconds else None

@@ -1,4 +1,9 @@
-"""The last query's result on disk: Parquet streamed batch by batch, plus the first rows as JSON."""
+"""The last query's result on disk: Parquet streamed batch by batch, plus the first rows as JSON.
+
+`preview.json` is `{columns: [{name, type}], rows: [[...]] (at most 100), rowCount, truncated}`: the types are
+Arrow's names (`int64`, `string`, `timestamp[us, tz=UTC]`), the values JSON (bytes as base64, decimals and
+non-finite floats as text).
+"""
 
 import base64
 import json
@@ -9,7 +14,17 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from apps.workloads.runner.paths import RunPaths
+
 PREVIEW_ROWS = 100
+
+
+def read_preview(paths: RunPaths) -> dict[str, Any] | None:
+    """A run's preview as it was written, or None when the run wrote none (not SQL, not finished, failed first)."""
+    try:
+        return json.loads(paths.preview.read_text())
+    except (FileNotFoundError, ValueError):
+        return None
 
 
 class ResultWriter:

@@ -1,13 +1,23 @@
-"""A Python job: the script as a subprocess of its own, talking to Sail through SPARK_REMOTE."""
+"""A Python job: a program as a subprocess of its own, talking to Sail through SPARK_REMOTE.
+
+The program is the inline source (written to tmp/job.py), a file of the Git checkout, or a package's entry point
+called in the package's environment; `parameters` are its argv and `namedParameters` its environment variables.
+"""
 
 import os
 import signal
 import subprocess
 import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
 
 from apps.infra.providers.local.sessions import interrupt_session
+from apps.workloads.runner.git_checkout import repository_file
 from apps.workloads.runner.outcome import Outcome
+from apps.workloads.runner.packages import interpreter, package_environment
 from apps.workloads.runner.paths import RunLog, RunPaths
+from apps.workloads.runner.spec import JobSpec
 
 # Only these reach the job from the runner's environment: never the console's secrets.
 _INHERITED_VARS = ("PATH", "LANG", "LC_ALL", "LC_CTYPE", "TZ")
@@ -18,38 +28,89 @@ import ctypes, os, signal, sys
 ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)
 if os.getppid() != int(sys.argv[1]):
     os._exit(70)
-os.execv(sys.executable, [sys.executable, *sys.argv[2:]])
+os.execv(sys.argv[2], sys.argv[2:])
 """
+
+# A package's entry point, as its console script would call it: argv[0] is the entry point, the return value the
+# exit status. A bare name is one of the distribution's own console scripts (not any installed one).
+_ENTRY_POINT = """\
+import importlib, sys
+from importlib.metadata import distribution
+name, target = sys.argv[1], sys.argv[2]
+sys.argv = [target, *sys.argv[3:]]
+if ":" in target:
+    module, _, attribute = target.partition(":")
+    function = importlib.import_module(module)
+    for part in attribute.split("."):
+        function = getattr(function, part)
+else:
+    scripts = {e.name: e for e in distribution(name).entry_points if e.group == "console_scripts"}
+    if target not in scripts:
+        sys.exit(f"{name} has no console script {target!r} (it has: {', '.join(sorted(scripts)) or 'none'})")
+    function = scripts[target].load()
+sys.exit(function())
+"""
+
+
+@dataclass(frozen=True)
+class Program:
+    """What the job's process runs, before its parameters."""
+
+    interpreter: str
+    arguments: list[str]
+    path_entries: list[str] = field(default_factory=list)  # prepended to PATH (a package environment's bin/)
 
 
 class PythonExecution:
     def __init__(
         self,
         *,
-        source: str,
-        parameters: list[str],
-        named_parameters: dict[str, str],
+        job: JobSpec,
         session_url: str,
         run_id: str,
         paths: RunPaths,
         log: RunLog,
+        abort: Callable[[], bool],
+        source_dir: Path | None = None,
     ) -> None:
-        self.source = source
-        self.parameters = parameters
-        self.named_parameters = named_parameters
+        self.job = job
+        self.parameters = job.parameters
+        self.named_parameters = job.named_parameters
         self.session_url = session_url
         self.run_id = run_id
         self.paths = paths
         self.log = log
+        self.abort = abort
+        self.source_dir = source_dir  # the Git checkout: the working directory, and importable
         self.script = paths.tmp / "job.py"
+        self.program: Program | None = None
         self._process: subprocess.Popen | None = None
 
     def prepare(self) -> None:
-        self.script.write_text(self.source)
+        """Write the inline source, or install the package (once: its environment is cached)."""
+        job = self.job
+        if job.package is not None:
+            environment = package_environment(job.package.requirement, abort=self.abort, log=self.log)
+            # A file, not `-c`: pyspark takes a __main__ without __file__ for its doctests, and exits.
+            launcher = self.paths.tmp / "entry_point.py"
+            launcher.write_text(_ENTRY_POINT)
+            arguments = [str(launcher), job.package.distribution, job.package.entry_point]
+            self.program = Program(str(interpreter(environment)), arguments, [str(environment / "bin")])
+        elif job.git_file is not None:
+            assert self.source_dir is not None
+            self.program = Program(sys.executable, [str(repository_file(self.source_dir, job.git_file))])
+        else:
+            self.script.write_text(job.python_source or "")
+            self.program = Program(sys.executable, [str(self.script)])
 
     def environment(self) -> dict[str, str]:
         env = {name: os.environ[name] for name in _INHERITED_VARS if name in os.environ}
         env.update(self.named_parameters)
+        assert self.program is not None
+        if self.program.path_entries:
+            env["PATH"] = os.pathsep.join([*self.program.path_entries, env.get("PATH", os.defpath)])
+        if self.source_dir is not None:
+            env["PYTHONPATH"] = str(self.source_dir)
         # Set last so a named parameter cannot point the job elsewhere by accident.
         env.update(
             SPARK_REMOTE=self.session_url,
@@ -62,16 +123,19 @@ class PythonExecution:
         return env
 
     def start(self) -> None:
+        assert self.program is not None
+        program = [self.program.interpreter, *self.program.arguments, *self.parameters]
         if sys.platform.startswith("linux"):
-            command = [sys.executable, "-c", _LAUNCHER, str(os.getpid()), str(self.script), *self.parameters]
+            command = [sys.executable, "-c", _LAUNCHER, str(os.getpid()), *program]
         else:
-            command = [sys.executable, str(self.script), *self.parameters]
-        self.log.write(f"python job: {self.script.name} {' '.join(self.parameters)}".rstrip())
+            command = program
+        shown = self.job.package.entry_point if self.job.package else Path(self.program.arguments[-1]).name
+        self.log.write(f"python job: {shown} {' '.join(self.parameters)}".rstrip())
         with self.paths.stdout_log.open("ab") as stdout, self.paths.stderr_log.open("ab") as stderr:
             self._process = subprocess.Popen(
                 command,
                 env=self.environment(),
-                cwd=self.paths.tmp,
+                cwd=self.source_dir or self.paths.tmp,
                 stdin=subprocess.DEVNULL,
                 stdout=stdout,
                 stderr=stderr,

@@ -1,12 +1,15 @@
 """A job version's `config` (the API's shape) read into what the runner executes."""
 
+import dataclasses
 import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from pathlib import PurePosixPath
 from typing import Any
 
+from apps.workloads.runner.packages import distribution_name, entry_point_problem, requirement_problem
 from apps.workloads.runner.statements import split_statements
 
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -32,41 +35,111 @@ class CleanupMode(StrEnum):
 
 
 @dataclass(frozen=True)
+class PackageSpec:
+    """`config.python.packageName` (a pip requirement) and `entryPoint` (`module:function` or a console script)."""
+
+    requirement: str
+    entry_point: str
+
+    @property
+    def distribution(self) -> str:
+        return distribution_name(self.requirement)
+
+
+@dataclass(frozen=True)
 class JobSpec:
-    statements: list[str] = field(default_factory=list)  # a SQL job
-    python_source: str | None = None  # a Python job
+    """What a run executes. Exactly one of: SQL `statements`, an inline `python_source`, a `package`, or a `git_file`
+    (a `.py` or `.sql` file of the Git source). `git` is the version's `sourceConfig` when the run needs its files:
+    a Git file's job, and every Python job of a version with a Git source (the checkout is its working directory)."""
+
+    statements: list[str] = field(default_factory=list)
+    python_source: str | None = None
+    package: PackageSpec | None = None
+    git_file: str | None = None
+    git: dict[str, Any] | None = None
     parameters: list[str] = field(default_factory=list)
     named_parameters: dict[str, str] = field(default_factory=dict)
     sail_config: dict[str, Any] = field(default_factory=dict)  # for a server started for this run
 
     @property
     def kind(self) -> str:
-        return "python" if self.python_source is not None else "sql"
+        if self.git_file is not None:
+            return "sql" if self.git_file.endswith(".sql") else "python"
+        return "python" if self.python_source is not None or self.package is not None else "sql"
 
     @classmethod
-    def from_config(cls, config: Mapping[str, Any], *, query_text: str | None = None) -> "JobSpec":
-        """`query_text` is the saved query's SQL when `config.sql.queryId` names one (the caller resolves it)."""
+    def from_config(
+        cls,
+        config: Mapping[str, Any],
+        *,
+        query_text: str | None = None,
+        source_config: Mapping[str, Any] | None = None,
+    ) -> "JobSpec":
+        """`query_text` is the saved query's SQL when `config.sql.queryId` names one (the caller resolves it);
+        `source_config` the version's Git source (`sourceConfig`), if any."""
         sql = config.get("sql") or {}
         python = config.get("python") or {}
-        sail_config = _sail_config(config.get("lakesail") or {})
-        if python.get("source"):
+        common = {
+            "parameters": [str(each) for each in python.get("parameters") or []],
+            "named_parameters": _named_parameters(python.get("namedParameters") or {}),
+            "sail_config": _sail_config(config.get("lakesail") or {}),
+        }
+        git = dict(source_config) if source_config else None
+        source, package, entry = python.get("source"), python.get("packageName"), python.get("entryPoint")
+        if source or package or entry:
             if sql.get("source") or sql.get("queryId"):
                 raise JobConfigError("A job runs either SQL or Python, not both.")
-            return cls(
-                python_source=str(python["source"]),
-                parameters=[str(each) for each in python.get("parameters") or []],
-                named_parameters=_named_parameters(python.get("namedParameters") or {}),
-                sail_config=sail_config,
-            )
-        if python.get("packageName") or python.get("entryPoint"):
-            raise JobConfigError("Python packages (packageName/entryPoint) are not supported yet; give a source.")
+            if source and (package or entry):
+                raise JobConfigError("Give the program (python.source) or an entryPoint to run, not both.")
+            if source:
+                return cls(python_source=str(source), git=git, **common)
+            if package:
+                return cls(package=_package(str(package), entry), git=git, **common)
+            if git is None:
+                raise JobConfigError(
+                    "entryPoint without packageName names a file of the Git source: set sourceConfig, "
+                    "or packageName for a package's entry point."
+                )
+            return cls(git_file=_repository_file(str(entry)), git=git, **common)
         source = sql.get("source") or (query_text if sql.get("queryId") else None)
         if not source:
             raise JobConfigError("The job has nothing to run: set config.sql.source, a saved query or python.source.")
         statements = split_statements(str(source))
         if not statements:
             raise JobConfigError("The SQL has no statements.")
-        return cls(statements=statements, sail_config=sail_config)
+        return cls(statements=statements, **common)
+
+    def overridden(
+        self, *, parameters: list[str] | None = None, named_parameters: Mapping[str, Any] | None = None
+    ) -> "JobSpec":
+        """A run's overrides: `parameters` replaces the version's list, `named_parameters` merges over its mapping."""
+        changes: dict[str, Any] = {}
+        if parameters is not None:
+            changes["parameters"] = [str(each) for each in parameters]
+        if named_parameters is not None:
+            changes["named_parameters"] = {**self.named_parameters, **_named_parameters(named_parameters)}
+        return dataclasses.replace(self, **changes)
+
+
+def _package(requirement: str, entry_point: Any) -> PackageSpec:
+    problem = requirement_problem(requirement)
+    if problem:
+        raise JobConfigError(problem)
+    if not entry_point:
+        raise JobConfigError("A package job needs an entryPoint: `module:function` or a console script's name.")
+    problem = entry_point_problem(str(entry_point))
+    if problem:
+        raise JobConfigError(problem)
+    return PackageSpec(requirement=requirement.strip(), entry_point=str(entry_point))
+
+
+def _repository_file(entry: str) -> str:
+    path = PurePosixPath(entry)
+    if path.is_absolute() or "\\" in entry or any(part in ("..", ".git") for part in path.parts):
+        raise JobConfigError("entryPoint is a path inside the repository, such as jobs/daily.py.")
+    if path.suffix not in (".py", ".sql"):
+        raise JobConfigError("entryPoint names a .py program or a .sql script of the repository.")
+    return str(path)
 
 
 def _named_parameters(named: Mapping[str, Any]) -> dict[str, str]:

@@ -8,12 +8,22 @@ from apps.infra.providers.local.sessions import connect
 from apps.workloads.runner.outcome import Outcome
 from apps.workloads.runner.paths import RunLog, RunPaths
 from apps.workloads.runner.preview import ResultWriter
-from apps.workloads.runner.statements import last_query_index
+from apps.workloads.runner.statements import is_query, last_query_index
 
 
 class SqlExecution:
-    def __init__(self, *, statements: list[str], session_url: str, paths: RunPaths, log: RunLog) -> None:
+    def __init__(
+        self,
+        *,
+        statements: list[str],
+        session_url: str,
+        paths: RunPaths,
+        log: RunLog,
+        named_parameters: dict[str, str] | None = None,
+    ) -> None:
         self.statements = statements
+        # Bound to `:name` markers of queries; Sail refuses parameters on commands (DDL, INSERT, SET).
+        self.arguments = dict(named_parameters or {})
         self.session_url = session_url
         self.paths = paths
         self.log = log
@@ -55,7 +65,8 @@ class SqlExecution:
         try:
             for index, statement in enumerate(self.statements):
                 self.log.write(f"statement {index + 1}/{len(self.statements)}:\n{statement}")
-                frame = self._spark.sql(statement)  # commands run here; a query only when its result is read
+                arguments = self.arguments if self.arguments and is_query(statement) else None
+                frame = self._spark.sql(statement, args=arguments)  # commands run here; queries when read
                 if index == result_index:
                     rows = self._write_result(frame)
                     self.log.write(f"result: {rows} rows written to {self.paths.result}")

@@ -23,8 +23,16 @@ class SqlConfigSerializer(serializers.Serializer):
 
 class PythonConfigSerializer(serializers.Serializer):
     source = serializers.CharField(max_length=TEXT, help_text="The Python program", **OPTIONAL)
-    packageName = serializers.CharField(max_length=SHORT, help_text="Not supported yet", **OPTIONAL)
-    entryPoint = serializers.CharField(max_length=SHORT, help_text="Not supported yet", **OPTIONAL)
+    packageName = serializers.CharField(
+        max_length=SHORT,
+        help_text="A pip requirement: etl==1.3, or etl @ https://.../etl-1.3-py3-none-any.whl",
+        **OPTIONAL,
+    )
+    entryPoint = serializers.CharField(
+        max_length=SHORT,
+        help_text="With packageName: module:function or a console script; with sourceConfig: a .py or .sql file",
+        **OPTIONAL,
+    )
     parameters = serializers.ListField(child=serializers.CharField(max_length=SHORT), max_length=200, **OPTIONAL)
     namedParameters = serializers.DictField(
         child=serializers.CharField(max_length=SHORT, allow_blank=True),
