@@ -17,6 +17,7 @@ from typing import Any
 from django.db.models import F, JSONField, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
 
+from apps.core.compiled import CompiledQuery
 from apps.core.errors import Forbidden
 from apps.core.principal import Principal
 from apps.org.models import (
@@ -96,46 +97,57 @@ def _rows(query: QuerySet, **columns: Any) -> QuerySet:
     return query.order_by().annotate(**{name: columns[name] for name in _COLUMNS}).values_list(*_COLUMNS)
 
 
-def _held(org_id: str, principal_id: str, member: Member | None, roles: Iterable[Role] | None = None) -> Grants:
-    """One query (a UNION ALL): org roles (unless given), team links, policies of the principal and of its teams."""
+def _grant_rows(*, org_id: str, principal_id: str, member_id: str | None = None, with_roles: bool = True) -> QuerySet:
+    """One query (a UNION ALL): policies of the principal and of its teams, its team links, its org roles."""
     nothing = {"g_key": Value(""), "g_all_teams": Value(False), "g_team": Value(""), "g_permissions": _NO_PERMISSIONS}
-    teams_of_member = TeamMember.objects.filter(member=member).values("team_id")
+    teams_of_member = TeamMember.objects.filter(member_id=member_id).values("team_id")
     policies = _rows(
         Policy.objects.filter(organization_id=org_id).filter(
             Q(principal_id=principal_id) | Q(principal_id__in=teams_of_member)
-            if member is not None
+            if member_id is not None
             else Q(principal_id=principal_id)
         ),
         **{**nothing, "g_source": Value("policy"), "g_permissions": F("permissions")},
     )
-    arms = [policies]
-    if member is not None:
+    if member_id is None:
+        return policies
+    arms = [
+        _rows(
+            TeamMember.objects.filter(member_id=member_id),
+            **{
+                **nothing,
+                "g_source": Value("team"),
+                "g_key": Coalesce(F("role_links__team_role__key"), Value("")),
+                "g_team": F("team_id"),
+            },
+        )
+    ]
+    if with_roles:
         arms.append(
             _rows(
-                TeamMember.objects.filter(member=member),
-                **{
-                    **nothing,
-                    "g_source": Value("team"),
-                    "g_key": Coalesce(F("role_links__team_role__key"), Value("")),
-                    "g_team": F("team_id"),
-                },
+                MemberRole.objects.filter(member_id=member_id),
+                **{**nothing, "g_source": Value("role"), "g_key": F("role__key"), "g_all_teams": F("role__all_teams")},
             )
         )
-        if roles is None:
-            arms.append(
-                _rows(
-                    MemberRole.objects.filter(member=member),
-                    **{
-                        **nothing,
-                        "g_source": Value("role"),
-                        "g_key": F("role__key"),
-                        "g_all_teams": F("role__all_teams"),
-                    },
-                )
-            )
-    first, *rest = arms
-    rows = list(first.union(*rest, all=True)) if rest else list(first)
-    role_rows = [(key, all_teams) for source, key, all_teams, _t, _p in rows if source == "role"]
+    return policies.union(*arms, all=True)
+
+
+# Every API request loads grants: the query is compiled once per shape, not on each call (apps/core/compiled.py).
+_GRANTS_OF_MEMBER = CompiledQuery(_grant_rows, "org_id", "principal_id", "member_id")
+_GRANTS_WITHOUT_ROLES = CompiledQuery(
+    lambda **names: _grant_rows(**names, with_roles=False), "org_id", "principal_id", "member_id"
+)
+_GRANTS_OF_ACCOUNT = CompiledQuery(_grant_rows, "org_id", "principal_id")
+
+
+def _held(org_id: str, principal_id: str, member: Member | None, roles: Iterable[Role] | None = None) -> Grants:
+    """Org roles (unless given), team links, policies of the principal and of its teams: one query."""
+    if member is None:
+        rows = _GRANTS_OF_ACCOUNT.rows(org_id=org_id, principal_id=principal_id)
+    else:
+        query = _GRANTS_OF_MEMBER if roles is None else _GRANTS_WITHOUT_ROLES
+        rows = query.rows(org_id=org_id, principal_id=principal_id, member_id=member.pk)
+    role_rows = [(key, bool(all_teams)) for source, key, all_teams, _t, _p in rows if source == "role"]
     if roles is not None:
         role_rows = [(r.key, r.all_teams) for r in roles]
     team_rows = [(team, key or None) for source, key, _a, team, _p in rows if source == "team"]

@@ -1,0 +1,49 @@
+"""Queries run on every request, compiled to SQL once.
+
+Building and compiling a QuerySet costs more than running it for small, hot queries (the grants UNION of every API
+request: ~1 ms of Python on each call). A CompiledQuery builds the QuerySet once per database with sentinel values
+in place of its parameters, keeps the SQL, and later only substitutes the real values, in the positions where the
+sentinels ended up. Rows come back as tuples, through the same database converters Django applies.
+"""
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from django.db import connections
+from django.db.models import QuerySet
+
+
+class CompiledQuery:
+    def __init__(self, build: Callable[..., QuerySet], *names: str) -> None:
+        """`build(**{name: value})` returns a values_list() QuerySet; every name must reach the SQL as a parameter."""
+        self.build = build
+        self.names = names
+        self._compiled: dict[str, tuple[str, list[int | None], list[Any], Any, Sequence[Any]]] = {}
+
+    def _compile(self, alias: str) -> tuple[str, list[int | None], list[Any], Any, Sequence[Any]]:
+        sentinels = {name: f"\x00compiled-{name}\x00" for name in self.names}
+        queryset = self.build(**sentinels)
+        compiler = queryset.query.get_compiler(using=alias)
+        sql, params = compiler.as_sql()
+        order = {value: index for index, value in enumerate(sentinels.values())}
+        slots = [order.get(param) if isinstance(param, str) else None for param in params]
+        found = {slot for slot in slots if slot is not None}
+        if found != set(range(len(self.names))):
+            raise ValueError(f"not every name became a parameter of the query: {self.names}")
+        converters = compiler.get_converters([expression for expression, _sql, _alias in compiler.select])
+        return sql, slots, list(params), compiler, converters
+
+    def rows(self, using: str = "default", **values: Any) -> list[tuple[Any, ...]]:
+        alias = using
+        compiled = self._compiled.get(alias)
+        if compiled is None:
+            compiled = self._compiled[alias] = self._compile(alias)
+        sql, slots, params, compiler, converters = compiled
+        ordered = [values[name] for name in self.names]
+        bound = [ordered[slot] if slot is not None else param for slot, param in zip(slots, params, strict=True)]
+        with connections[alias].cursor() as cursor:
+            cursor.execute(sql, bound)
+            fetched = cursor.fetchall()
+        if not converters:
+            return [tuple(row) for row in fetched]
+        return [tuple(row) for row in compiler.apply_converters(fetched, converters)]
