@@ -159,6 +159,25 @@ def test_it_cancels_when_another_process_asks_through_the_reporter(target, run_i
     assert events[-1]["event"] == "finish" and events[-1]["runnerExecutionTimeUs"] > 500_000
 
 
+class CancelAsItRuns(MemoryRunReporter):
+    """Asks to cancel the moment the run reports `running`: the interrupt may reach the server before the query."""
+
+    def transition(self, status, *, at, message=""):
+        super().transition(status, at=at, message=message)
+        if status == RunStatus.RUNNING:
+            self.asked_at = time.monotonic()
+            self.cancel()
+
+
+def test_a_cancel_as_the_query_starts_still_stops_it_quickly(target, run_id):
+    reporter = CancelAsItRuns()
+
+    result = execute_run(run_id=run_id, config=_sql(LONG_QUERY), reporter=reporter, target=target, timeout_seconds=60)
+
+    assert result.status == RunStatus.CANCELLED
+    assert time.monotonic() - reporter.asked_at < 3
+
+
 def test_a_run_cancelled_before_it_starts_never_runs(target, run_id):
     reporter = MemoryRunReporter()
     reporter.cancel()

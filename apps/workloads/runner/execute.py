@@ -24,6 +24,7 @@ from apps.workloads.runner.statements import split_statements
 POLL_SECONDS = 0.2
 # After an interrupt the engine answers within milliseconds; a stuck execution is abandoned after this.
 INTERRUPT_WAIT_SECONDS = 3.0
+INTERRUPT_RETRY_SECONDS = 0.3
 
 
 @dataclass(frozen=True)
@@ -148,8 +149,7 @@ class _Run:
         if ending is not None:
             self.interrupted = True
             self.log.write(f"{ending}: interrupting")
-            self.execution.interrupt()
-            self.execution.wait(INTERRUPT_WAIT_SECONDS)
+            self._interrupt(self.execution)
             message = (
                 f"The run exceeded its timeout of {self.timeout_seconds:g} s."
                 if ending == RunStatus.TIMEOUT
@@ -161,6 +161,18 @@ class _Run:
             self.log.write(f"failed:\n{outcome.error}")
             return self._result(RunStatus.FAILED, outcome.first_line, row_count=outcome.row_count)
         return self._result(RunStatus.SUCCEEDED, "", row_count=outcome.row_count)
+
+    def _interrupt(self, execution: Execution) -> None:
+        """Interrupt until the execution ends (or INTERRUPT_WAIT_SECONDS pass): an interrupt sent just as a query
+        starts can reach the server before the query does, and stops nothing."""
+        deadline = time.monotonic() + INTERRUPT_WAIT_SECONDS
+        while True:
+            execution.interrupt()
+            if execution.wait(min(INTERRUPT_RETRY_SECONDS, max(0.0, deadline - time.monotonic()))):
+                return
+            if time.monotonic() >= deadline:
+                self.log.write("the execution did not stop after its interrupts: abandoned")
+                return
 
     def _server(self, job: JobSpec) -> tuple[str, int]:
         if self.target is not None:
