@@ -154,6 +154,9 @@ def _entry(catalog: Catalog, name: str) -> dict[str, Any]:
         if option.sail and option.wire in values:
             value = values[option.wire]
             entry[option.sail] = _database(value) if option.sail == "initial_database" else value
+    if catalog.provider == CatalogProvider.MEMORY and not entry.get("initial_database"):
+        # Sail's memory catalog will not start without one; its own default catalog names "default".
+        entry["initial_database"] = ["default"]
     return entry
 
 

@@ -56,6 +56,47 @@ def organization(acme, alice, bob):
         "sso": "/identity/sso/",
         "sso wizard": "/identity/sso/new/",
         "search": "/search/?q=bo",
+        **domain_pages(as_alice, data_team),
+    }
+
+
+def domain_pages(owner, team) -> dict[str, str]:
+    """Infrastructure, workloads and notifications pages with something on them (records only: nothing runs)."""
+    from apps.workloads.services.catalogs import catalog_create
+    from apps.workloads.services.jobs import job_create
+    from apps.workloads.services.queries import query_create
+    from apps.workloads.services.runs import run_create
+    from tests.workloads.conftest import SQL_CONFIG, usable_cluster
+
+    cluster = usable_cluster(owner, team, name="Warehouse")
+    catalog = catalog_create(principal=owner, name="Sales", provider="memory", config_write={}, team_ids=[team.pk])
+    query = query_create(
+        principal=owner, values={"name": "Revenue", "queryText": "SELECT 1 AS one"}, team_ids=[team.pk]
+    )
+    job = job_create(
+        principal=owner,
+        job_key="nightly-revenue",
+        team_ids=[team.pk],
+        fields={"clusterId": cluster.pk, "config": SQL_CONFIG, "cronExpression": "30 2 * * *"},
+    )
+    run = run_create(principal=owner, job=job, hold=True)
+    return {
+        "infrastructure": "/infra/",
+        "connection": f"/infra/connections/{cluster.connection_id}/",
+        "cluster": f"/infra/clusters/{cluster.provisioned_cluster_id}/",
+        "new connection": "/infra/connections/new",
+        "workloads": "/workloads/",
+        "catalog": f"/workloads/catalogs/{catalog.pk}/",
+        "queries": "/workloads/queries/",
+        "query": f"/workloads/queries/{query.pk}/",
+        "jobs": "/workloads/jobs/",
+        "job": f"/workloads/jobs/{job.pk}/",
+        "job runs": f"/workloads/jobs/{job.pk}/runs",
+        "runs": "/workloads/runs/",
+        "run": f"/workloads/jobs/{job.pk}/runs/{run.pk}/",
+        "sessions": "/workloads/sessions/",
+        "notifications": "/notifications/",
+        "notification rules": "/notifications/rules/",
     }
 
 

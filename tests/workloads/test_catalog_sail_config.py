@@ -66,3 +66,20 @@ def test_catalogs_whose_names_meet_in_sql_get_distinct_names(create):
 
 def test_no_catalog_leaves_sails_own_memory_catalog():
     assert sail_catalog_config([]) == {}
+
+
+@pytest.mark.integration
+def test_a_memory_catalog_with_no_initial_database_serves_on_a_real_sail_server(create, sail_data_dir):
+    from apps.infra.providers.local import sail_start, sail_stop
+    from apps.infra.providers.local.sessions import connect
+
+    config = sail_catalog_config([create("Scratch", "memory")])
+    assert config["catalog.list"] == [{"name": "scratch", "type": "memory", "initial_database": ["default"]}]
+    server = sail_start(purpose="test: memory catalog", config=config)
+    try:
+        spark = connect(server.remote)
+        rows = spark.sql("SELECT current_catalog() AS c, current_database() AS d").toArrow().to_pylist()
+        spark.stop()
+    finally:
+        sail_stop(process_id=server.process_id)
+    assert rows == [{"c": "scratch", "d": "default"}]
