@@ -8,9 +8,10 @@ id being "" for the organization, the team's id, the watched resource's id, or t
 """
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 
 from apps.core.ids import new_id
 from apps.notifications.models import Channel, Rule, RuleChannel, RuleSetVersion, ScopeType
@@ -26,7 +27,7 @@ class RuleSet:
     token: str
     targets: dict[tuple[str, str, str], list[Target]] = field(default_factory=dict)
 
-    def lookup(self, event_type: str, keys: list[tuple[str, str]]) -> list[Target]:
+    def lookup(self, event_type: str, keys: Sequence[tuple[str, str]]) -> list[Target]:
         """The (rule, channel) pairs of rules of `event_type` whose (scope type, scope id) is among `keys`."""
         found: list[Target] = []
         for scope_type, scope_id in dict.fromkeys(keys):
@@ -50,16 +51,27 @@ def changed(organization_id: str) -> None:
 
 def current(organization_id: str) -> RuleSet:
     """The organization's compiled rules as of this transaction."""
-    token = RuleSetVersion.objects.filter(organization_id=organization_id).values_list("token", flat=True).first()
+    token = _token(organization_id)
     compiled = _compiled.get(organization_id)
-    if compiled is not None and compiled.token == (token or ""):
+    if compiled is not None and compiled.token == token:
         return compiled
-    compiled = _load(organization_id, token or "")
+    compiled = _load(organization_id, token)
     _compiled.pop(organization_id, None)
     if len(_compiled) >= MAX_ORGANIZATIONS:
         _compiled.pop(next(iter(_compiled)))
     _compiled[organization_id] = compiled
     return compiled
+
+
+def _token(organization_id: str) -> str:
+    # Read for every event: plain SQL, a fraction of the cost of compiling the query each time.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT token FROM {connection.ops.quote_name(RuleSetVersion._meta.db_table)} WHERE organization_id = %s",
+            [organization_id],
+        )
+        row = cursor.fetchone()
+    return row[0] if row else ""
 
 
 def _load(organization_id: str, token: str) -> RuleSet:
@@ -75,7 +87,7 @@ def _load(organization_id: str, token: str) -> RuleSet:
     targets: dict[tuple[str, str, str], list[Target]] = defaultdict(list)
     for link in links:
         rule = rules[link.rule_id]
-        scope_id = {ScopeType.ORGANIZATION: "", ScopeType.OWN_RESOURCES: owner_users.get(rule.member_id, "")}.get(
+        scope_id = {ScopeType.ORGANIZATION: "", ScopeType.OWN_RESOURCES: owner_users.get(rule.member_id or "", "")}.get(
             ScopeType(rule.scope_type), rule.scope_id
         )
         for event_type in rule.event_types:

@@ -10,6 +10,7 @@ from typing import Any
 from apps.core import clock
 from apps.core.errors import Conflict
 from apps.core.events import publish
+from apps.org.models import Member
 from apps.workloads.models import (
     EXECUTING_RUN_STATUSES,
     TERMINAL_RUN_STATUSES,
@@ -120,7 +121,7 @@ def announce(event: str, run: JobRun, extra: dict[str, Any] | None = None) -> No
             "message": run.status_message,
             "trigger": run.trigger,
             "teamIds": list(run.job.team_links.values_list("team_id", flat=True)),
-            "ownerId": run.job.member_id,  # personal rules hear of the runs of the jobs they own
+            "ownerId": owner_user_id(run.job.member_id),  # personal rules hear of the runs of the jobs they own
             **(extra or {}),
         },
     )
@@ -128,3 +129,10 @@ def announce(event: str, run: JobRun, extra: dict[str, Any] | None = None) -> No
 
 def is_executing(run: JobRun) -> bool:
     return run.status in EXECUTING_RUN_STATUSES
+
+
+def owner_user_id(member_id: str | None) -> str | None:
+    """The user behind a membership: `ownerId` in events names users (notifications' own_resources rules)."""
+    if member_id is None:
+        return None
+    return Member.objects.filter(pk=member_id).values_list("user_id", flat=True).first()

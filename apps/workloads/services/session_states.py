@@ -6,6 +6,7 @@ The caller holds the transaction and has locked the row; cleanup of the session'
 from apps.core import audit, clock
 from apps.core.events import publish
 from apps.workloads.models import Session, SessionStatus, TerminationReason
+from apps.workloads.services.run_states import owner_user_id
 
 # The events other domains subscribe to (notifications' catalog lists the payload); a close by the owner is in the
 # audit log only.
@@ -37,7 +38,7 @@ def end_session(session: Session, *, reason: TerminationReason, message: str = "
                 "name": session.name,
                 "clusterId": session.compute_config.cluster_id,
                 "teamIds": [session.team_id],
-                "ownerId": session.member_id or session.service_account_id,  # personal rules hear of their own
+                "ownerId": owner_user_id(session.member_id),  # personal rules hear of their own sessions
                 "terminationReason": str(reason),
                 "message": message,
             },

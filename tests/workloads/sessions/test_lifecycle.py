@@ -52,7 +52,7 @@ def test_a_quiet_session_turns_idle_then_closes_and_its_instance_is_released(ses
     event = OutboxEvent.objects.get(event_type="session.idle_closed")
     assert event.resource_id == session.pk and event.payload["teamIds"] == [session.team_id]
     assert event.payload["clusterId"] == session.compute_config.cluster_id
-    assert event.payload["ownerId"] == session.member_id
+    assert event.payload["ownerId"] == session.member.user_id  # a user: what own_resources rules name
     assert not session_activity(session_id=session.pk)  # a closed session takes no activity
 
 

@@ -1,4 +1,4 @@
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -12,7 +12,7 @@ from apps.notifications.api.serializers.channels import (
     ChannelSerializer,
     ChannelUpdateSerializer,
 )
-from apps.notifications.api.views.common import MARKER_PARAMS, id_param, owner_of
+from apps.notifications.api.views.common import MARKER_PARAMS, id_param, id_parameter, owner_of
 from apps.notifications.selectors.channels import channel_get, channel_list
 from apps.notifications.services import channels as services
 from apps.notifications.services.channels import Saved
@@ -32,7 +32,7 @@ class ChannelsView(OrgApiView):
     @extend_schema(
         tags=TAGS,
         summary="List notification channels",
-        parameters=[*MARKER_PARAMS, OpenApiParameter("teamId", str), OpenApiParameter("memberId", str)],
+        parameters=[*MARKER_PARAMS, id_parameter("teamId"), id_parameter("memberId")],
         responses={200: ChannelListSerializer},
     )
     def get(self, request: Request) -> Response:

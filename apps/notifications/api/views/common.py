@@ -18,6 +18,11 @@ MARKER_PARAMS = [
 _ID = re.compile(ID_PATTERN)
 
 
+def id_parameter(name: str) -> OpenApiParameter:
+    """A list filter naming an entity: the schema carries the pattern `id_param` checks."""
+    return OpenApiParameter(name, str, pattern=f"^{ID_PATTERN}$")
+
+
 def id_param(params: Mapping[str, str], name: str) -> str | None:
     value = params.get(name) or None
     if value is not None and not _ID.fullmatch(value):

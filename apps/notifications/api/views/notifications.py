@@ -1,3 +1,4 @@
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -6,7 +7,7 @@ from apps.core.api.fast import dump
 from apps.core.api.pagination import list_body, marker_page
 from apps.core.api.serializers import ErrorSerializer
 from apps.notifications.api.serializers.notifications import NotificationListSerializer, NotificationSerializer
-from apps.notifications.api.views.common import MARKER_PARAMS, choice_param, id_param, time_param
+from apps.notifications.api.views.common import MARKER_PARAMS, choice_param, id_param, id_parameter, time_param
 from apps.notifications.models import NotificationStatus
 from apps.notifications.selectors.notifications import notification_get, notification_list
 from apps.notifications.services.notifications import notification_redeliver
@@ -21,11 +22,11 @@ class NotificationsView(OrgApiView):
         summary="List notification delivery history",
         parameters=[
             *MARKER_PARAMS,
-            OpenApiParameter("channelId", str),
-            OpenApiParameter("ruleId", str),
+            id_parameter("channelId"),
+            id_parameter("ruleId"),
             OpenApiParameter("status", str, enum=NotificationStatus.values),
-            OpenApiParameter("createdAfter", str, description="Designed: RFC 3339, inclusive"),
-            OpenApiParameter("createdBefore", str, description="Designed: RFC 3339, exclusive"),
+            OpenApiParameter("createdAfter", OpenApiTypes.DATETIME, description="Designed: inclusive"),
+            OpenApiParameter("createdBefore", OpenApiTypes.DATETIME, description="Designed: exclusive"),
         ],
         responses={200: NotificationListSerializer},
     )

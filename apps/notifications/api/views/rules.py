@@ -12,7 +12,7 @@ from apps.notifications.api.serializers.rules import (
     RuleUpdateSerializer,
     spec_changes,
 )
-from apps.notifications.api.views.common import MARKER_PARAMS, choice_param, id_param, owner_of
+from apps.notifications.api.views.common import MARKER_PARAMS, choice_param, id_param, id_parameter, owner_of
 from apps.notifications.models import ScopeType
 from apps.notifications.selectors.rules import rule_get, rule_list
 from apps.notifications.services import rules as services
@@ -27,8 +27,8 @@ class RulesView(OrgApiView):
         summary="List notification rules",
         parameters=[
             *MARKER_PARAMS,
-            OpenApiParameter("teamId", str),
-            OpenApiParameter("memberId", str),
+            id_parameter("teamId"),
+            id_parameter("memberId"),
             OpenApiParameter("resourceType", str),
             OpenApiParameter("scopeType", str, enum=ScopeType.values),
         ],
