@@ -16,6 +16,7 @@ for the slot, `queue` creates the run (it waits, pending with `concurrency_limit
 of them and creates the run.
 """
 
+import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -38,6 +39,7 @@ from apps.workloads.services.run_states import locked_run
 from apps.workloads.services.runs import new_run, request_cancel
 
 BATCH = 500
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -48,30 +50,31 @@ class TickResult:
 
 
 def tick(*, limit: int = BATCH) -> TickResult:
-    """Fire every due slot of every due job; returns what it did. Safe to run concurrently and to repeat."""
+    """Fire every due slot of every due job; returns what it did. Safe to run concurrently and to repeat.
+
+    One transaction locks the due jobs (SKIP LOCKED: a second scheduler takes others) and commits their runs once;
+    each job's work is a savepoint of its own, so one job's failure does not undo the others'.
+    """
     now = clock.now()
     result = TickResult()
-    due = list(
-        Job.objects.filter(status=JobStatus.ACTIVE, next_run_at__lte=now)
-        .order_by("next_run_at")
-        .values_list("pk", flat=True)[:limit]
-    )
-    result.due = len(due)
-    for job_id in due:
-        _fire_job(job_id, now, result)
+    with transaction.atomic():
+        due = list(
+            Job.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("current_version")
+            .filter(status=JobStatus.ACTIVE, next_run_at__lte=now)
+            .order_by("next_run_at")[:limit]
+        )
+        result.due = len(due)
+        for job in due:
+            try:
+                with transaction.atomic():
+                    _fire_job(job, now, result)
+            except Exception:  # logged; the job stays due and the next tick tries it again
+                logger.exception("scheduling job %s failed", job.pk)
     return result
 
 
-@transaction.atomic
-def _fire_job(job_id: str, now: datetime, result: TickResult) -> None:
-    job = (
-        Job.objects.select_for_update(skip_locked=True, of=("self",))
-        .select_related("current_version")
-        .filter(pk=job_id, status=JobStatus.ACTIVE, next_run_at__lte=now)
-        .first()
-    )
-    if job is None:  # another scheduler holds it, or fired it since
-        return
+def _fire_job(job: Job, now: datetime, result: TickResult) -> None:
     version = job.current_version
     if version is None or not version.cron_expression:
         job.next_run_at = None
