@@ -9,7 +9,10 @@ from collections.abc import Callable
 from typing import Any
 
 from django.apps import apps
+from django.db.models import Q
 from django.http import HttpRequest, JsonResponse
+
+from apps.workloads.selectors.runs import LISTED  # the columns a run list shows
 
 BARE: dict[str, Callable[[str, int, int], list[dict[str, Any]]]] = {}
 
@@ -61,6 +64,24 @@ def jobs(org_id: str, page: int, limit: int) -> list[dict[str, Any]]:
     fields = ("id", "job_key", "status", "latest_version", "current_version__number", "current_version__cluster_id")
     settings = ("current_version__config", "current_version__cron_expression", "current_version__cron_timezone")
     return list(rows.values(*fields, *settings, "next_run_at", "created_at")[(page - 1) * limit : page * limit])
+
+
+def bare_runs(request: HttpRequest, scope: str) -> JsonResponse:
+    """A page of runs newest first: of a job (`?job=`) or an organization (`?org=`) after the run
+    `?after=<created_at ISO>,<id>` (a marker's values), by the plain ORM query bounded so an index reaches it; or
+    given by their ids (`?ids=`): a team's jobs' page, which no plain query reads well among the organization's."""
+    run = apps.get_model("workloads", "JobRun")
+    if scope == "job":
+        rows = run.objects.filter(job_id=request.GET["job"])
+    elif scope == "org":
+        rows = run.objects.filter(organization_id=request.GET["org"])
+    else:
+        rows = run.objects.filter(pk__in=request.GET["ids"].split(","))
+    if request.GET.get("after"):
+        at, pk = request.GET["after"].rsplit(",", 1)
+        rows = rows.filter(Q(created_at__lt=at) | Q(created_at=at, id__lt=pk), created_at__lte=at)
+    rows = rows.order_by("-created_at", "-id").values(*LISTED)[: int(request.GET.get("limit", 100))]
+    return JsonResponse({"items": list(rows)})
 
 
 def bare_view(request: HttpRequest, name: str) -> JsonResponse:

@@ -2,9 +2,10 @@
 
 from django.urls import include, path
 
-from bench.bare import bare_view
+from bench.bare import bare_runs, bare_view
 
 urlpatterns = [
     path("bench/bare/<str:name>", bare_view),
+    path("bench/bare-runs/<str:scope>", bare_runs),
     path("", include("lakesail_console.urls")),
 ]

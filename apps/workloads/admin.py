@@ -9,6 +9,7 @@ from apps.workloads.models import (
     Job,
     JobBackfill,
     JobRun,
+    JobRunCount,
     JobRunStatusChange,
     JobTeam,
     JobVersion,
@@ -150,6 +151,22 @@ class JobRunAdmin(admin.ModelAdmin):
     inlines = [JobRunStatusChangeInline]
 
     def has_add_permission(self, request) -> bool:
+        return False
+
+
+@admin.register(JobRunCount)
+class JobRunCountAdmin(admin.ModelAdmin):
+    """Kept by database triggers on the run table (models/run_counts.py): read only."""
+
+    list_display = ["job", "organization", "runs"]
+    search_fields = ["job__id", "job__job_key"]
+    list_select_related = ["job", "organization"]
+    readonly_fields = ["job", "organization", "runs"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
         return False
 
 

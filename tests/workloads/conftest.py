@@ -1,3 +1,5 @@
+import datetime as dt
+
 import pytest
 
 from apps.core.ids import new_id
@@ -42,13 +44,16 @@ def usable_cluster(owner, team, name: str = "Jobs"):
 
 
 def workloads_objects(owner, team) -> dict[str, str]:
-    """A catalog, a saved query and a job (with version 1) shared with `team`, for the permission matrix.
+    """A catalog, a saved query, a job (with version 1) and a held run of it shared with `team`, for the permission
+    matrix.
 
     No `jobVersionNumber`: the matrix checks that no Acme value appears in another organization's answers, and a
     version number ("1") is a digit of every request id; the version paths meet the real job all the same."""
+    from apps.workloads.models import JobBackfill
     from apps.workloads.services.catalogs import catalog_create
     from apps.workloads.services.jobs import job_create
     from apps.workloads.services.queries import query_create
+    from apps.workloads.services.runs import run_create
 
     cluster = usable_cluster(owner, team, name="Matrix jobs")
     catalog = catalog_create(
@@ -61,7 +66,16 @@ def workloads_objects(owner, team) -> dict[str, str]:
         team_ids=[team.pk],
         fields={"clusterId": cluster.pk, "config": SQL_CONFIG},
     )
-    return {"catalog": catalog.pk, "query": query.pk, "job": job.pk}
+    run = run_create(principal=owner, job=job, hold=True)
+    # The job has no schedule to backfill: the backfill record alone, as a past backfill leaves it.
+    backfill = JobBackfill.objects.create(
+        organization_id=job.organization_id,
+        job=job,
+        version_number=1,
+        range_from=dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
+        range_to=dt.datetime(2026, 1, 2, tzinfo=dt.UTC),
+    )
+    return {"catalog": catalog.pk, "query": query.pk, "job": job.pk, "jobRun": run.pk, "backfill": backfill.pk}
 
 
 @pytest.fixture

@@ -110,7 +110,11 @@ def _after(ordering: list[str], values: list[Any]) -> Q:
         op = "lt" if field.startswith("-") else "gt"
         equal = {f.lstrip("-"): v for f, v in zip(ordering[:i], values[:i], strict=True)}
         clauses.append(Q(**equal, **{f"{name}__{op}": values[i]}))
-    return reduce(or_, clauses)
+    # An OR is no index range: bounding the leading key as well lets the index scan start at the marker, so a deep
+    # page costs what the first one does instead of reading every row before it.
+    first = ordering[0]
+    bound = Q(**{f"{first.lstrip('-')}__{'lte' if first.startswith('-') else 'gte'}": values[0]})
+    return bound & reduce(or_, clauses)
 
 
 @dataclass
@@ -139,6 +143,20 @@ def marker_page(queryset: QuerySet, params: Mapping[str, str], *, with_total: bo
     rows = rows[:limit]
     next_marker = _encode_marker([_value(rows[-1], f.lstrip("-")) for f in ordering]) if more and rows else None
     return Page(objects=rows, marker=next_marker, total=total)
+
+
+def after_marker(queryset: QuerySet, params: Mapping[str, str]) -> QuerySet:
+    """`queryset` in its keyset order, from just after the marker of `params` (all of it without one): for a subquery
+    that must start where the page does (one read per group, merged into a page by `marker_page`)."""
+    ordering = _ordering(queryset)
+    queryset = queryset.order_by(*ordering)
+    marker = params.get("marker")
+    if not marker:
+        return queryset
+    try:
+        return queryset.filter(_after(ordering, _decode_marker(marker, len(ordering))))
+    except (ValueError, TypeError) as exc:
+        raise InvalidInput("marker is not valid.", field_errors={"marker": "Unknown marker."}) from exc
 
 
 @dataclass(frozen=True)

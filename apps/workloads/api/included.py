@@ -17,9 +17,11 @@ from apps.workloads.api.serializers.entities import (
     JobVersionSerializer,
     QuerySerializer,
 )
-from apps.workloads.api.serializers.responses import ExternalCatalogSerializer, JobRunPlaceholderSerializer
+from apps.workloads.api.serializers.responses import ExternalCatalogSerializer
+from apps.workloads.api.serializers.runs import JobRunSerializer
 from apps.workloads.models import Catalog, Job, JobVersion, Query
 from apps.workloads.selectors.jobs import jobs_using_queries, with_numbers
+from apps.workloads.selectors.runs import latest_runs
 
 Body = dict[str, Any]
 
@@ -74,12 +76,15 @@ def job_items(
     with_numbers(jobs)
     if version is not None:
         jobs[0].current_version = version  # its settings; `currentVersion` stays the job's own
-    # Runs do not exist yet: `latestJobRunId` is null and the `jobRuns` group empty.
-    items = [{"jobId": j.pk, "latestJobRunId": None, "teamIds": j.team_ids} for j in jobs]
+    latest = latest_runs(jobs=jobs)
+    items = [
+        {"jobId": j.pk, "latestJobRunId": latest[j.pk].pk if j.pk in latest else None, "teamIds": j.team_ids}
+        for j in jobs
+    ]
     included = (
         Included()
         .add("jobs", jobs, JobSerializer)
-        .add("jobRuns", [], JobRunPlaceholderSerializer)
+        .add("jobRuns", [latest[j.pk] for j in jobs if j.pk in latest], JobRunSerializer)
         .add("teams", _teams(principal, jobs, counted=False), TeamSerializer)
     )
     body = included.as_dict()

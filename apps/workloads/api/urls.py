@@ -1,9 +1,20 @@
 from django.urls import path
 
-from apps.workloads.api.views import catalogs, compute_configs, jobs, queries, sessions, tools, versions
+from apps.workloads.api.views import (
+    backfills,
+    catalogs,
+    compute_configs,
+    jobs,
+    queries,
+    runs,
+    sessions,
+    tools,
+    versions,
+)
 
 CATALOG = "workloads/catalogs/<str:catalog>"
 JOB = "workloads/jobs/<str:job>"
+JOB_RUN = f"{JOB}/runs/<str:jobRun>"
 QUERY = "workloads/queries/<str:query>"
 SESSION = "workloads/sessions/<str:session>"
 
@@ -30,6 +41,18 @@ urlpatterns = [
     path(f"{JOB}/versions/<str:jobVersionNumber>", versions.VersionView.as_view()),
     path("workloads/teams/<str:team>/jobs", jobs.TeamJobsView.as_view()),
     path("workloads/clusters/<str:cluster>/jobs", jobs.ClusterJobsView.as_view()),
+    path("me/jobs/runs", runs.MyRunsView.as_view()),
+    path(f"{JOB}/runs", runs.RunsView.as_view()),
+    path(JOB_RUN, runs.RunView.as_view()),
+    path(f"{JOB_RUN}/ready", runs.RunReadyView.as_view()),
+    path(f"{JOB_RUN}/retry", runs.RunRetryView.as_view()),
+    path(f"{JOB_RUN}/cancel", runs.RunCancelView.as_view()),  # designed
+    path(f"{JOB_RUN}/logs", runs.RunLogsView.as_view()),  # designed
+    path(f"{JOB_RUN}/results", runs.RunResultsView.as_view()),  # designed
+    path(f"{JOB}/backfill", backfills.BackfillView.as_view()),  # designed
+    path(f"{JOB}/backfills/<str:backfill>", backfills.BackfillDetailView.as_view()),  # designed
+    path(f"{JOB}/backfills/<str:backfill>/cancel", backfills.BackfillCancelView.as_view()),  # designed
+    path(f"{JOB}/cost", runs.JobCostView.as_view()),  # designed
     path("me/queries", queries.MyQueriesView.as_view()),
     path("workloads/queries", queries.QueriesView.as_view()),
     path("workloads/queries/validate", queries.QueriesValidateView.as_view()),  # designed

@@ -1,3 +1,4 @@
+from apps.workloads.models.backfills import JobBackfill
 from apps.workloads.models.catalogs import Catalog, CatalogTeam
 from apps.workloads.models.choices import (
     CatalogProvider,
@@ -10,6 +11,7 @@ from apps.workloads.models.choices import (
 from apps.workloads.models.compute_configs import ComputeConfig, ExecutionMode, WorkloadType
 from apps.workloads.models.jobs import Job, JobTeam, JobVersion
 from apps.workloads.models.queries import Query, QueryTeam
+from apps.workloads.models.run_counts import JobRunCount
 from apps.workloads.models.runs import (
     ACTIVE_RUN_STATUSES,
     EXECUTING_RUN_STATUSES,
@@ -53,7 +55,9 @@ __all__ = [
     "ExecutionMode",
     "InfraStatus",
     "Job",
+    "JobBackfill",
     "JobRun",
+    "JobRunCount",
     "JobRunStatus",
     "JobRunStatusChange",
     "JobStatus",

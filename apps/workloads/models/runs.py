@@ -64,8 +64,9 @@ class RunCleanupMode(models.TextChoices):
 
 
 class JobRun(BaseModel):
-    organization = models.ForeignKey("org.Organization", on_delete=models.CASCADE, related_name="+")
-    job = models.ForeignKey("workloads.Job", on_delete=models.CASCADE, related_name="runs")
+    # No single-column indexes: the composite ones below start with these columns.
+    organization = models.ForeignKey("org.Organization", on_delete=models.CASCADE, related_name="+", db_index=False)
+    job = models.ForeignKey("workloads.Job", on_delete=models.CASCADE, related_name="runs", db_index=False)
     version = models.ForeignKey("workloads.JobVersion", on_delete=models.RESTRICT, related_name="runs")
     version_number = models.PositiveIntegerField(help_text="`jobVersion`: the published version this run executes.")
     cluster = models.ForeignKey("infra.Cluster", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
@@ -107,15 +108,29 @@ class JobRun(BaseModel):
         app_label = "workloads"
         ordering = ["-created_at", "-id"]
         indexes = [
+            # The lists (newest first) and each of their filters, per job and per organization: a page and a
+            # filtered count read one of these (docs/runs.md, bench/README.md "Runs lists").
             models.Index(fields=["organization", "-created_at", "-id"], name="wl_run_org_created_idx"),
             models.Index(fields=["job", "-created_at", "-id"], name="wl_run_job_created_idx"),
-            models.Index(fields=["job", "status"], name="wl_run_job_status_idx"),
+            models.Index(fields=["job", "status", "-created_at", "-id"], name="wl_run_job_status_idx"),
+            models.Index(fields=["job", "version_number", "-created_at", "-id"], name="wl_run_job_version_idx"),
+            models.Index(fields=["organization", "status", "-created_at", "-id"], name="wl_run_org_status_idx"),
+            models.Index(fields=["organization", "trigger", "-created_at", "-id"], name="wl_run_org_trigger_idx"),
+            models.Index(
+                fields=["organization", "version_number", "-created_at", "-id"], name="wl_run_org_version_idx"
+            ),
             models.Index(fields=["cluster", "status"], name="wl_run_cluster_status_idx"),
             models.Index(fields=["status", "heartbeat_at"], name="wl_run_status_heartbeat_idx"),
             models.Index(
                 fields=["not_before", "created_at"], condition=models.Q(status="ready"), name="wl_run_ready_idx"
             ),
-            models.Index(fields=["organization", "status", "-created_at"], name="wl_run_org_status_idx"),
+            models.Index(fields=["job", "trigger", "-created_at", "-id"], name="wl_run_job_trigger_idx"),
+            # A job's cost over a period (`…/cost`) reads this index alone.
+            models.Index(
+                fields=["job", "finished_at"],
+                include=["estimated_cost", "dispatched_at", "runner_started_at"],
+                name="wl_run_job_finished_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(status__in=JobRunStatus.values), name="wl_run_status"),

@@ -11,7 +11,7 @@ from django.conf import settings
 
 from apps.core import clock
 from apps.infra.selectors.clusters import cluster_spark_endpoint
-from apps.workloads.models import EXECUTING_RUN_STATUSES, JobRun, PendingReason
+from apps.workloads.models import EXECUTING_RUN_STATUSES, JobBackfill, JobRun, PendingReason
 from apps.workloads.services.run_dependencies import dependency_block
 
 # Reasons the dispatcher re-checks by itself; `held` waits for a person, `waiting_for_dependency` for upstream runs
@@ -65,6 +65,14 @@ def blocked(run: JobRun) -> Block | None:
             f"The job already runs {limit} run{'s' if limit != 1 else ''} (maxConcurrentRuns).",
             {"maxConcurrentRuns": limit},
         )
+    if run.backfill_id:
+        most = JobBackfill.objects.filter(pk=run.backfill_id).values_list("max_concurrent", flat=True).first()
+        if most is not None and executing.filter(backfill_id=run.backfill_id).count() >= most:
+            return Block(
+                PendingReason.CONCURRENCY_LIMIT,
+                f"Its backfill already runs {most} run{'s' if most != 1 else ''} (maxConcurrent).",
+                {"backfillId": run.backfill_id, "maxConcurrent": most},
+            )
     slots = cluster_run_slots(run.cluster_id)
     if executing.filter(cluster_id=run.cluster_id).count() >= slots:
         return Block(

@@ -249,7 +249,9 @@ def run_cancel(*, principal: Principal, run: JobRun) -> JobRun:
 
 def request_cancel(run: JobRun, *, message: str) -> None:
     """Cancel the locked, active `run` (users, a job's `replace` policy, a backfill's cancel)."""
-    if run.status in EXECUTING_RUN_STATUSES:
+    if run.status == JobRunStatus.STARTING and not run.worker:
+        move(run, JobRunStatus.CANCELLED, message=message)  # no worker took it yet: its task will find it ended
+    elif run.status in EXECUTING_RUN_STATUSES:
         if run.cancel_requested_at is None:
             run.cancel_requested_at = clock.now()
             run.status_message = message

@@ -15,7 +15,7 @@ from apps.workloads.models import EXECUTING_RUN_STATUSES, JobRun, JobRunStatus
 register = template.Library()
 
 S = JobRunStatus
-BADGES = {
+BADGES: dict[str, str] = {
     S.SUCCEEDED: "succeeded",
     S.FAILED: "failed",
     S.TIMEOUT: "failed",

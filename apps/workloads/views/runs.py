@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from apps.core import clock
 from apps.core.api.pagination import marker_page
-from apps.core.console import add_service_error, console_view, succeeded
+from apps.core.console import ConsoleRequest, add_service_error, console_view, succeeded
 from apps.core.context_processors import viewer_timezone
 from apps.core.errors import ApplicationError, Forbidden, InvalidInput
 from apps.core.htmx import is_partial
@@ -76,7 +76,7 @@ def runs_tab_url(job: Job) -> str:
 
 @console_view
 @require_GET
-def runs_page(request: HttpRequest) -> HttpResponse:
+def runs_page(request: ConsoleRequest) -> HttpResponse:
     principal = request.principal
     _require_view(principal)
     jobs = job_list(principal=principal).prefetch_related(None).order_by("job_key").values_list("pk", "job_key")
@@ -102,7 +102,7 @@ def runs_page(request: HttpRequest) -> HttpResponse:
     return render(request, "workloads/runs/list.html", context)
 
 
-def _list_url(request: HttpRequest, **changes: str | None) -> str:
+def _list_url(request: ConsoleRequest, **changes: str | None) -> str:
     query: QueryDict = request.GET.copy()
     query.pop("part", None)
     for name, value in changes.items():
@@ -115,8 +115,8 @@ def _list_url(request: HttpRequest, **changes: str | None) -> str:
 # --- A run's page ---
 
 
-def _job_and_run(request: HttpRequest, job_id: str, run_id: str) -> tuple[Job, JobRun]:
-    principal = request.principal  # type: ignore[attr-defined]
+def _job_and_run(request: ConsoleRequest, job_id: str, run_id: str) -> tuple[Job, JobRun]:
+    principal = request.principal
     _require_view(principal)
     job = job_get(principal=principal, job_id=job_id)
     return job, run_get(principal=principal, job=job, run_id=run_id)
@@ -197,8 +197,8 @@ def _log_context(job: Job, run: JobRun, stream: str) -> dict[str, Any]:
     }
 
 
-def _run_context(request: HttpRequest, job: Job, run: JobRun) -> dict[str, Any]:
-    principal = request.principal  # type: ignore[attr-defined]
+def _run_context(request: ConsoleRequest, job: Job, run: JobRun) -> dict[str, Any]:
+    principal = request.principal
     current = job.current_version.number if job.current_version else None
     return {
         "job": job,
@@ -214,7 +214,7 @@ def _run_context(request: HttpRequest, job: Job, run: JobRun) -> dict[str, Any]:
     }
 
 
-def _stream(request: HttpRequest) -> str:
+def _stream(request: ConsoleRequest) -> str:
     stream = request.GET.get("stream") or "stdout"
     if stream not in LOG_STREAMS:
         raise InvalidInput("Unknown log stream.", field_errors={"stream": f"One of: {', '.join(LOG_STREAMS)}."})
@@ -223,7 +223,7 @@ def _stream(request: HttpRequest) -> str:
 
 @console_view
 @require_GET
-def run_page(request: HttpRequest, job_id: str, run_id: str) -> HttpResponse:
+def run_page(request: ConsoleRequest, job_id: str, run_id: str) -> HttpResponse:
     job, run = _job_and_run(request, job_id, run_id)
     context = _run_context(request, job, run)
     if is_partial(request) and request.GET.get("part") == "live":
@@ -240,7 +240,7 @@ def _offset(raw: str) -> int:
 
 @console_view
 @require_GET
-def run_log_partial(request: HttpRequest, job_id: str, run_id: str) -> HttpResponse:
+def run_log_partial(request: ConsoleRequest, job_id: str, run_id: str) -> HttpResponse:
     """With `offset`: what the log gained since (appended to the page) and the next poll. Without: a stream's tail."""
     job, run = _job_and_run(request, job_id, run_id)
     stream = _stream(request)
@@ -253,13 +253,13 @@ def run_log_partial(request: HttpRequest, job_id: str, run_id: str) -> HttpRespo
     return render(request, "workloads/runs/_log_chunk.html", {"run": run, "chunk": chunk, "log_url": log_url})
 
 
-def _acted(request: HttpRequest, run: JobRun, message: str) -> HttpResponse:
+def _acted(request: ConsoleRequest, run: JobRun, message: str) -> HttpResponse:
     return succeeded(request, run_url(run), message)
 
 
 @console_view
 @require_POST
-def run_release(request: HttpRequest, job_id: str, run_id: str) -> HttpResponse:
+def run_release(request: ConsoleRequest, job_id: str, run_id: str) -> HttpResponse:
     _job, run = _job_and_run(request, job_id, run_id)
     run = services.run_release(principal=request.principal, run=run)
     return _acted(request, run, "Released." if run.status != JobRunStatus.PENDING else "Released; it still waits.")
@@ -267,7 +267,7 @@ def run_release(request: HttpRequest, job_id: str, run_id: str) -> HttpResponse:
 
 @console_view
 @require_POST
-def run_retry(request: HttpRequest, job_id: str, run_id: str) -> HttpResponse:
+def run_retry(request: ConsoleRequest, job_id: str, run_id: str) -> HttpResponse:
     _job, run = _job_and_run(request, job_id, run_id)
     form = RetryForm(request.POST)
     hold = form.is_valid() and form.cleaned_data["hold"]
@@ -277,7 +277,7 @@ def run_retry(request: HttpRequest, job_id: str, run_id: str) -> HttpResponse:
 
 @console_view
 @require_POST
-def run_cancel(request: HttpRequest, job_id: str, run_id: str) -> HttpResponse:
+def run_cancel(request: ConsoleRequest, job_id: str, run_id: str) -> HttpResponse:
     _job, run = _job_and_run(request, job_id, run_id)
     run = services.run_cancel(principal=request.principal, run=run)
     done = run.status == JobRunStatus.CANCELLED
@@ -286,7 +286,7 @@ def run_cancel(request: HttpRequest, job_id: str, run_id: str) -> HttpResponse:
 
 @console_view
 @require_POST
-def run_delete(request: HttpRequest, job_id: str, run_id: str) -> HttpResponse:
+def run_delete(request: ConsoleRequest, job_id: str, run_id: str) -> HttpResponse:
     job, run = _job_and_run(request, job_id, run_id)
     services.run_delete(principal=request.principal, run=run)
     return succeeded(request, runs_tab_url(job), f"Run {run_id} deleted.")
@@ -361,9 +361,9 @@ def _run_now_form(job: Job, data: Any = None) -> RunNowForm:
     return RunNowForm(data, versions=versions, current=current)
 
 
-def runs_tab_context(request: HttpRequest, job: Job) -> dict[str, Any]:
+def runs_tab_context(request: ConsoleRequest, job: Job) -> dict[str, Any]:
     """What `templates/workloads/jobs/_runs_tab.html` shows (the job page's runs tab passes it on)."""
-    principal = request.principal  # type: ignore[attr-defined]
+    principal = request.principal
     can_run = has(principal, RUN, team_ids=job.team_ids)
     version = job.current_version
     return {
@@ -378,7 +378,7 @@ def runs_tab_context(request: HttpRequest, job: Job) -> dict[str, Any]:
 
 @console_view
 @require_GET
-def job_runs_recent(request: HttpRequest, job_id: str) -> HttpResponse:
+def job_runs_recent(request: ConsoleRequest, job_id: str) -> HttpResponse:
     """The tab's live region: its recent runs and the trend, polled while one of them has not ended."""
     _require_view(request.principal)
     job = job_get(principal=request.principal, job_id=job_id)
@@ -387,7 +387,7 @@ def job_runs_recent(request: HttpRequest, job_id: str) -> HttpResponse:
 
 @console_view
 @require_POST
-def run_now(request: HttpRequest, job_id: str) -> HttpResponse:
+def run_now(request: ConsoleRequest, job_id: str) -> HttpResponse:
     job = job_get(principal=request.principal, job_id=job_id)
     form = _run_now_form(job, request.POST)
     if not form.is_valid():
@@ -401,7 +401,7 @@ def run_now(request: HttpRequest, job_id: str) -> HttpResponse:
 
 @console_view
 @require_http_methods(["GET", "POST"])
-def backfill(request: HttpRequest, job_id: str) -> HttpResponse:
+def backfill(request: ConsoleRequest, job_id: str) -> HttpResponse:
     """The backfill dialog: the range (and how many at once), then its slots listed, then the confirmation.
 
     Preview and creation go through the backfill service's own checks, so what is listed is what it creates."""
@@ -428,11 +428,8 @@ def backfill(request: HttpRequest, job_id: str) -> HttpResponse:
                 slots = run_backfills.backfill_preview(
                     job=job, start=data["start"], end=data["end"], max_concurrent=data["max_concurrent"]
                 )
-                taken = dict(
-                    run_list(principal=request.principal, job=job)
-                    .filter(scheduled_for__in=slots)
-                    .values_list("scheduled_for", "pk")
-                )
+                existing = run_list(principal=request.principal, job=job).filter(scheduled_for__in=slots)
+                taken = {slot: pk for slot, pk in existing.values_list("scheduled_for", "pk") if slot is not None}
             except ApplicationError as exc:
                 if isinstance(exc, Forbidden):
                     raise

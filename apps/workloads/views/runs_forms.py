@@ -3,7 +3,7 @@ viewer's timezone (`datetime-local`): validate them inside `timezone.override(..
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
@@ -33,7 +33,7 @@ class RunFilterForm(forms.Form):
 
     def __init__(self, data: Any, *, jobs: Sequence[tuple[str, str]]) -> None:
         super().__init__(data)
-        self.fields["job"].choices = _choices(jobs)
+        cast(forms.ChoiceField, self.fields["job"]).choices = _choices(jobs)
 
     def run_filters(self) -> tuple[RunFilters, str]:
         """The selector's filters and the job id (empty: every job); a field that is not valid filters nothing."""
@@ -57,7 +57,9 @@ class RunNowForm(forms.Form):
 
     def __init__(self, data: Any = None, *, versions: Sequence[int], current: int | None) -> None:
         super().__init__(data, initial={"version": current})
-        self.fields["version"].choices = [(n, f"Version {n}{' (current)' if n == current else ''}") for n in versions]
+        cast(forms.ChoiceField, self.fields["version"]).choices = [
+            (n, f"Version {n}{' (current)' if n == current else ''}") for n in versions
+        ]
 
 
 class RetryForm(forms.Form):
@@ -76,7 +78,7 @@ class BackfillForm(forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         start, end = data.get("start"), data.get("end")
         if isinstance(start, dt.datetime) and isinstance(end, dt.datetime) and start > end:
             self.add_error("start", "At or before To.")

@@ -13,6 +13,7 @@ from apps.workloads.api.serializers.entities import (
     QuerySerializer,
     QueryTeamSerializer,
 )
+from apps.workloads.api.serializers.runs import JobRunSerializer
 
 
 class ExternalCatalogSerializer(AuditedSerializer):
@@ -95,16 +96,9 @@ class JobItemSerializer(serializers.Serializer):
     teamIds = serializers.ListField(child=serializers.CharField())
 
 
-class JobRunPlaceholderSerializer(serializers.Serializer):
-    """Runs of the jobs listed: the group is empty until runs exist."""
-
-    id = serializers.CharField()
-    jobId = serializers.CharField()
-
-
 class JobIncludedSerializer(serializers.Serializer):
     jobs = JobSerializer(many=True)
-    jobRuns = JobRunPlaceholderSerializer(many=True)
+    jobRuns = JobRunSerializer(many=True, help_text="The latest run of each job")
     teams = TeamSerializer(many=True)
     jobVersions = JobVersionSerializer(many=True, required=False, help_text="Describing a version: that version")
 
