@@ -339,7 +339,8 @@ CACHES = {
 }
 SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
     "drf_spectacular.hooks.postprocess_schema_enums",  # drf-spectacular's default
-    "apps.core.api.schema.document_safe_writes",
+    "apps.core.api.schema_hooks.document_conventions",
+    "apps.core.api.schema_hooks.document_safe_writes",
 ]
 
 # --- Infra: the aws provider (apps/infra/providers/aws, docs/infra-aws.md) ---
@@ -388,6 +389,7 @@ CELERY_BEAT_SCHEDULE.update(
 SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
     {
         "InfraProviderEnum": "apps.infra.models.statuses.ProviderKey",
+        "CatalogProviderEnum": "apps.workloads.models.choices.CatalogProvider",
         "ConnectionStatusEnum": "apps.infra.models.statuses.ConnectionStatus",
         "InfraResourceStatusEnum": "apps.infra.models.statuses.ResourceStatus",
         "ClusterHealthStatusEnum": "apps.infra.models.statuses.HealthStatus",
@@ -448,10 +450,30 @@ RUNS_RETRY_MAX_SECONDS = float(os.environ.get("RUNS_RETRY_MAX_SECONDS", "600"))
 # A worker executing a run refreshes its heartbeat this often; a run silent for RUNS_LOST_SECONDS is lost.
 RUNS_HEARTBEAT_SECONDS = float(os.environ.get("RUNS_HEARTBEAT_SECONDS", "5"))
 RUNS_LOST_SECONDS = float(os.environ.get("RUNS_LOST_SECONDS", "60"))
+# The dispatcher is woken by every change that may start a run; beat also runs it this often, as a safety net.
+RUNS_DISPATCH_SECONDS = float(os.environ.get("RUNS_DISPATCH_SECONDS", "5"))
+CELERY_BEAT_SCHEDULE["dispatch-job-runs"] = {
+    "task": "apps.workloads.run_tasks.dispatch_runs",
+    "schedule": RUNS_DISPATCH_SECONDS,
+    "options": {"expires": RUNS_DISPATCH_SECONDS * 2},
+}
+CELERY_BEAT_SCHEDULE["sweep-lost-job-runs"] = {
+    "task": "apps.workloads.run_tasks.sweep_lost_runs",
+    "schedule": max(RUNS_LOST_SECONDS / 4, 1.0),
+}
 RUNS_MAX_TIMEOUT_SECONDS = 7 * 24 * 3600
 RUNS_BACKFILL_MAX_SLOTS = int(os.environ.get("RUNS_BACKFILL_MAX_SLOTS", "1000"))
 # What a scheduler catching up after downtime may create per job (missedSchedulePolicy `all`).
 RUNS_MISSED_SLOTS_MAX = int(os.environ.get("RUNS_MISSED_SLOTS_MAX", "100"))
+# A slot fired at most this late is on time (missedSchedulePolicy `skip` still fires it).
+RUNS_SCHEDULER_GRACE_SECONDS = float(os.environ.get("RUNS_SCHEDULER_GRACE_SECONDS", "60"))
+# Beat ticks this often: a slot's run exists at most about this long after the slot.
+RUNS_SCHEDULER_TICK_SECONDS = float(os.environ.get("RUNS_SCHEDULER_TICK_SECONDS", "1"))
+CELERY_BEAT_SCHEDULE["schedule-job-runs"] = {
+    "task": "apps.workloads.schedule_tasks.schedule_tick",
+    "schedule": RUNS_SCHEDULER_TICK_SECONDS,
+    "options": {"expires": RUNS_SCHEDULER_TICK_SECONDS * 5},  # a backlog of ticks is one tick's work
+}
 SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
     {
         "JobRunStatusEnum": "apps.workloads.models.runs.JobRunStatus",

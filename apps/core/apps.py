@@ -8,3 +8,6 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from apps.core.api import schema  # noqa: F401  (registers the OpenAPI auth extensions)
+        from apps.core.api.fields import install_strict_types
+
+        install_strict_types()

@@ -131,6 +131,16 @@ def _refusal(request: HttpRequest, target: str, wanted: list[str]) -> HttpRespon
     return refusal
 
 
+def _served(request: HttpRequest) -> bool:
+    """Whether a view serves this method at this path: preconditions never turn a 404 or a 405 into a 412."""
+    try:
+        view = resolve(request.path_info).func
+    except Resolver404:
+        return False
+    view_class = getattr(view, "cls", None) or getattr(view, "view_class", None)
+    return view_class is not None and hasattr(view_class, request.method.lower())
+
+
 def _none_match(header: str | None, tag: str) -> bool:
     """If-None-Match compares weakly: `W/"x"` matches `"x"`."""
     if header is None:
@@ -153,7 +163,7 @@ class ConditionalRequestMiddleware:
         if request.method not in CONDITIONAL_METHODS:
             return self.get_response(request)
         if_match = request.headers.get("If-Match")
-        if if_match is None:
+        if if_match is None or not _served(request):
             return self._write(request)
         target = _target(request)
         lock = CacheLock(f"etag:lock:{hashlib.sha256(target.encode()).hexdigest()}", ttl=LOCK_TTL_SECONDS)

@@ -118,6 +118,8 @@ def resolve_vetted(host: str, port: int) -> list[str]:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except socket.gaierror as exc:
         raise OutboundError(f"{host} could not be resolved") from exc
+    except UnicodeError as exc:  # a label longer than 63 characters, or one IDNA cannot encode
+        raise OutboundRefused(f"{host!r} is not a host name") from exc
     addresses = list(dict.fromkeys(str(info[4][0]) for info in infos))
     refused = [a for a in addresses if (ip := parse_address(a)) is None or not address_allowed(ip)]
     if refused or not addresses:
@@ -127,8 +129,12 @@ def resolve_vetted(host: str, port: int) -> list[str]:
 
 def check_url(url: str) -> tuple[str, int]:
     """Syntax of an outbound URL (http or https with a host); returns (host, port) without resolving."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    try:
+        parts = urlsplit(url)
+        hostname = parts.hostname
+    except ValueError as exc:  # a bracketed host that is no IPv6 address (`http://[0]`)
+        raise OutboundRefused(f"{url!r} is not an http(s) URL") from exc
+    if parts.scheme not in ("http", "https") or not hostname:
         raise OutboundRefused(f"{url!r} is not an http(s) URL")
     try:
         port = parts.port or (443 if parts.scheme == "https" else 80)

@@ -6,8 +6,9 @@ for 24 h in the shared cache, encrypted because it may hold a secret shown once,
 is refused with 422 (`idempotency_key_reused`). While the first request still runs, a duplicate waits up to
 `WAIT_SECONDS` for its response, then gets 409 (`idempotency_request_in_progress`, retryable).
 
-2xx and 4xx responses are kept (a retry would get the same answer), except 429, which says "try again"; 5xx are
-not kept (a retry may succeed). The principal is the credential (`apps.core.caller.principal_key`); without one,
+2xx and 4xx responses are kept (a retry would get the same answer), except 401 (no credential ran the request:
+a key sent without one must not reserve it for the client address) and 429, which says "try again"; 5xx are not
+kept (a retry may succeed). The principal is the credential (`apps.core.caller.principal_key`); without one,
 the client IP stands in.
 """
 
@@ -88,7 +89,7 @@ def _load(scope: Scope) -> dict[str, Any] | None:
 
 def _keeps(response: HttpResponse) -> bool:
     status = response.status_code
-    return not response.streaming and (200 <= status < 300 or (400 <= status < 500 and status != 429))
+    return not response.streaming and (200 <= status < 300 or (400 <= status < 500 and status not in (401, 429)))
 
 
 def _store(scope: Scope, fingerprint: str, response: HttpResponse) -> None:

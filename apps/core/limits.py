@@ -14,14 +14,14 @@ The numbers and their reasons are in docs/security.md.
 import json
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import parse_qsl, unquote
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 
 from apps.core.api.exceptions import api_error_response
-from apps.core.errors import ApplicationError
+from apps.core.errors import ApplicationError, InvalidInput
 
 
 class JsonRefused(ValueError):
@@ -89,6 +89,20 @@ def _refusal(request: HttpRequest) -> ApplicationError | None:
         )
     if "\x00" in request.path or "\x00" in unquote(query):
         return ApplicationError("The URL contains a NUL character.", code="malformed_request")
+    if request.path.startswith("/api/") and (name := _repeated(query)):
+        # Every API parameter takes one value (lists are comma-separated): `?search=a&search=b` is not a search.
+        return InvalidInput(
+            f"{name} is given more than once.", code="malformed_request", field_errors={name: "Given more than once."}
+        )
+    return None
+
+
+def _repeated(query: str) -> str | None:
+    seen: set[str] = set()
+    for name, _value in parse_qsl(query, keep_blank_values=True):
+        if name in seen:
+            return name
+        seen.add(name)
     return None
 
 

@@ -80,6 +80,7 @@ def test_resending_a_code_waits_60_seconds(anon, alice, mailbox, clock):
 def test_unknown_accounts_get_the_same_answer_and_no_email(anon, alice, mailbox):
     response = anon.post("/auth/login/email-code", {"email": "nobody@acme.test"})
     assert response.status_code == 200 and set(response.json()) == {
+        "outcome",
         "challengeId",
         "mfaRequired",
         "passwordChangeRequired",

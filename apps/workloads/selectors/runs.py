@@ -110,7 +110,7 @@ def _instant(params: Mapping[str, str], name: str, errors: dict[str, str]) -> dt
     if value is None or value.tzinfo is None:
         errors[name] = "An RFC 3339 time with its offset, such as 2026-04-06T00:00:00Z."
         return None
-    return value
+    return value.astimezone(dt.UTC)  # PostgreSQL refuses offsets past ±15:59, which RFC 3339 allows
 
 
 def run_job_get(*, principal: Principal, job_id: str) -> Job:

@@ -1,6 +1,7 @@
 from drf_spectacular.utils import PolymorphicProxySerializer
 from rest_framework import serializers
 
+from apps.core.api.fields import Constant, NewPasswordField
 from apps.identity.api.serializers.users import UserSerializer
 
 LOGIN_METHODS = ["totp", "recovery_code", "email_code"]
@@ -22,6 +23,7 @@ class OrganizationSummarySerializer(serializers.Serializer):
 
 
 class LoginResponseSerializer(serializers.Serializer):
+    outcome = Constant("authenticated", help_text="Signed in: `token` is the login token.")
     token = serializers.CharField()
     expiresAt = serializers.DateTimeField()
     loginId = serializers.CharField()
@@ -35,6 +37,7 @@ class LoginResponseSerializer(serializers.Serializer):
 class ChallengeSerializer(serializers.Serializer):
     """A sign-in step is pending: answer it at /auth/challenge/verify (or /auth/challenge/password)."""
 
+    outcome = Constant("challenge", help_text="A step is pending: answer the challenge.")
     challengeId = serializers.CharField()
     mfaRequired = serializers.BooleanField()
     passwordChangeRequired = serializers.BooleanField()
@@ -46,8 +49,8 @@ class ChallengeSerializer(serializers.Serializer):
 
 LoginOutcomeSerializer = PolymorphicProxySerializer(
     component_name="LoginOutcome",
-    serializers=[LoginResponseSerializer, ChallengeSerializer],
-    resource_type_field_name=None,
+    serializers={"authenticated": LoginResponseSerializer, "challenge": ChallengeSerializer},
+    resource_type_field_name="outcome",
 )
 
 
@@ -57,7 +60,7 @@ class OrganizationListSerializer(serializers.Serializer):
 
 class SignupSerializer(serializers.Serializer):
     email = serializers.EmailField(max_length=254)
-    password = serializers.CharField(max_length=256, trim_whitespace=False)
+    password = NewPasswordField()
     givenName = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
     familyName = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
     organizationName = serializers.CharField(
@@ -93,12 +96,12 @@ class ChallengeRefSerializer(serializers.Serializer):
 
 class ChallengePasswordSerializer(serializers.Serializer):
     challengeId = serializers.CharField(max_length=100)
-    newPassword = serializers.CharField(max_length=256, trim_whitespace=False)
+    newPassword = NewPasswordField()
 
 
 class PasswordResetSerializer(serializers.Serializer):
     token = serializers.CharField(max_length=500)
-    newPassword = serializers.CharField(max_length=256, trim_whitespace=False)
+    newPassword = NewPasswordField()
 
 
 class ReauthSerializer(serializers.Serializer):

@@ -37,7 +37,9 @@ class ApiKeyListSerializer(serializers.Serializer):
 
 class ApiKeyCreateSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
-    expiresAt = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    expiresAt = serializers.DateTimeField(
+        required=False, allow_null=True, default=None, help_text="A time in the future; null: the key never expires."
+    )
 
 
 class ApiKeyCreatedSerializer(ApiKeySerializer):

@@ -2,6 +2,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from apps.core.api.fields import NewPasswordField
 from apps.core.api.serializers import AuditedSerializer
 from apps.identity.models import User
 from apps.org.api.serializers.users import UserEmailSerializer, UserSerializer
@@ -43,7 +44,7 @@ class ServiceAccountSerializer(AuditedSerializer):
 class MeSerializer(serializers.Serializer):
     """`/me`: exactly one of `user` and `serviceAccount` is set; `root` is null for API callers."""
 
-    root = serializers.JSONField(allow_null=True, read_only=True)
+    root = serializers.DictField(allow_null=True, read_only=True, help_text="The platform root principal; null here.")
     user = UserSerializer(allow_null=True, read_only=True)
     serviceAccount = ServiceAccountSerializer(source="service_account", allow_null=True, read_only=True)
 
@@ -87,7 +88,7 @@ class TrustedDeviceListSerializer(serializers.Serializer):
 
 class PasswordChangeSerializer(serializers.Serializer):
     currentPassword = serializers.CharField(max_length=256, trim_whitespace=False)
-    newPassword = serializers.CharField(max_length=256, trim_whitespace=False)
+    newPassword = NewPasswordField()
 
 
 class TemporaryPasswordSerializer(serializers.Serializer):

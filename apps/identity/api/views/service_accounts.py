@@ -17,7 +17,6 @@ TAG = ["service-accounts"]
 class ServiceAccountsView(OrgApiView):
     @extend_schema(
         tags=TAG,
-        operation_id="org_service_accounts_list",
         summary="List service accounts",
         parameters=[MarkerQuerySerializer],
         responses={200: ss.ServiceAccountListSerializer},
@@ -73,7 +72,6 @@ class ServiceAccountView(OrgApiView):
 class ApiKeysView(OrgApiView):
     @extend_schema(
         tags=TAG,
-        operation_id="org_service_accounts_keys_list",
         summary="List the API keys of a service account",
         description="Keys are never shown again after creation: the list shows their prefix.",
         parameters=[MarkerQuerySerializer],

@@ -37,7 +37,6 @@ def _user(principal: Principal, user: User) -> dict:
 class OrgUsersView(OrgApiView):
     @extend_schema(
         tags=TAG,
-        operation_id="org_users_list",
         summary="List users",
         parameters=[us.MarkerQuerySerializer],
         responses={200: us.UserListSerializer},

@@ -3,6 +3,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from apps.core.api.fields import HttpUrlField
 from apps.core.api.serializers import AuditedSerializer
 from apps.identity.sso.catalog import CATALOG_DATE, PROVIDER_TYPE_IDS
 
@@ -63,7 +64,7 @@ class ProviderTypeListSerializer(serializers.Serializer):
 
 
 class OidcWriteSerializer(serializers.Serializer):
-    issuer = serializers.CharField(max_length=500)
+    issuer = HttpUrlField(max_length=500)
     clientId = serializers.CharField(max_length=255)
     clientSecret = serializers.CharField(max_length=2000, write_only=True)
     scopes = serializers.ListField(child=serializers.CharField(max_length=100), max_length=20, required=False)
@@ -131,7 +132,7 @@ class IdentityProviderUpdateSerializer(serializers.Serializer):
 
 class AutoSetupSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=200)
-    providerUrl = serializers.CharField(max_length=500)
+    providerUrl = HttpUrlField(max_length=500)
     providerType = serializers.ChoiceField(choices=TYPE_IDS, required=False, default="generic-oidc")
     initialAccessToken = serializers.CharField(max_length=8000, required=False, allow_blank=True, default="")
 

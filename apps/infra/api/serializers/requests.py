@@ -7,13 +7,17 @@ from apps.infra.api.serializers.configs import (
     NetworkConfigSerializer,
     ProviderConfigSerializer,
 )
+from apps.infra.models.statuses import ProviderKey
 
 IGNORED = "Ignored: the connection is the one in the path."
 
 
 class ConnectionCreateSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=200)
-    provider = serializers.CharField(max_length=32, help_text="local or aws")
+    provider = serializers.ChoiceField(
+        choices=ProviderKey.choices,
+        error_messages={"invalid_choice": f"Must be one of: {', '.join(ProviderKey.values)}."},
+    )
     providerConfig = ProviderConfigSerializer(required=False, allow_null=True)
 
 

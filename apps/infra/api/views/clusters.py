@@ -190,7 +190,6 @@ class ConnectionClusterView(_ConnectionClusterView):
     @extend_schema(
         tags=TAGS,
         summary="Update a provisioned cluster",
-        operation_id="infra_connections_clusters_update",
         request=ClusterUpdateSerializer,
         responses={202: ProvisionedClusterSerializer, 409: ErrorSerializer},
     )

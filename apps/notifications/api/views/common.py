@@ -2,7 +2,7 @@
 
 import re
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from django.utils.dateparse import parse_datetime
@@ -42,7 +42,7 @@ def time_param(params: Mapping[str, str], name: str) -> datetime | None:
     value = parse_datetime(raw) if raw else None
     if raw and (value is None or value.tzinfo is None):
         raise InvalidInput(f"{name} is not a time.", field_errors={name: "An RFC 3339 time with its offset."})
-    return value
+    return value.astimezone(UTC) if value else None  # PostgreSQL refuses offsets past ±15:59 (RFC 3339: ±23:59)
 
 
 def owner_of(body: Any) -> tuple[str | None, str | None]:

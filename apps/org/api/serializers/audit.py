@@ -3,6 +3,7 @@
 from rest_framework import serializers
 
 from apps.core.actor import KINDS
+from apps.core.api.fields import RFC3339_INPUT_FORMATS
 from apps.core.audit import OUTCOMES
 
 FORMATS = ("json", "csv")
@@ -13,8 +14,12 @@ class AuditEventQuerySerializer(serializers.Serializer):
     action = serializers.CharField(required=False, max_length=100, help_text="An action or its prefix (`team.`)")
     targetType = serializers.CharField(required=False, max_length=64)
     targetId = serializers.CharField(required=False, max_length=64)
-    createdAfter = serializers.DateTimeField(required=False, help_text="RFC 3339; inclusive")
-    createdBefore = serializers.DateTimeField(required=False, help_text="RFC 3339; exclusive")
+    createdAfter = serializers.DateTimeField(
+        required=False, input_formats=RFC3339_INPUT_FORMATS, help_text="RFC 3339; inclusive"
+    )
+    createdBefore = serializers.DateTimeField(
+        required=False, input_formats=RFC3339_INPUT_FORMATS, help_text="RFC 3339; exclusive"
+    )
     limit = serializers.IntegerField(min_value=0, max_value=100, required=False, default=100)
     marker = serializers.CharField(required=False, help_text="The `marker` of the previous page")
     format = serializers.ChoiceField(

@@ -23,7 +23,7 @@ class OrganizationSerializer(serializers.Serializer):
     id = serializers.CharField()
     slug = serializers.CharField()
     name = serializers.CharField()
-    settings = serializers.JSONField()
+    settings = serializers.DictField(help_text="The settings tree (auth.requireMfa, ...): keys by area.")
     defaultTeamId = serializers.CharField(source="default_team_id", allow_null=True)
     defaultOrgRoleId = serializers.CharField(source="default_org_role_id", allow_null=True)
 
@@ -34,7 +34,7 @@ class MemberSerializer(AuditedSerializer):
     userId = serializers.CharField(source="user_id")
     name = serializers.CharField()
     email = serializers.EmailField()
-    preferences = serializers.JSONField()
+    preferences = serializers.DictField(help_text="The member's own settings, as the console stores them.")
     invitedByMemberId = serializers.CharField(source="invited_by_member_id", allow_null=True)
     inviteExpiresAt = serializers.DateTimeField(source="invite_expires_at", allow_null=True)
     inviteAcceptedAt = serializers.DateTimeField(source="invite_accepted_at", allow_null=True)

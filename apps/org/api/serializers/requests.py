@@ -2,6 +2,8 @@
 
 from rest_framework import serializers
 
+from apps.core.api.fields import NewPasswordField
+
 
 class TeamCreateSerializer(serializers.Serializer):
     organizationId = serializers.CharField(required=False, help_text="Ignored: the organization is the caller's.")
@@ -55,7 +57,7 @@ class NewUserSerializer(serializers.Serializer):
     email = serializers.EmailField()
     givenName = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
     familyName = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
-    password = serializers.CharField(max_length=256, trim_whitespace=False)
+    password = NewPasswordField()
 
 
 class InvitationAcceptSerializer(serializers.Serializer):

@@ -42,7 +42,6 @@ class AuditEventsView(OrgApiView):
 
     @extend_schema(
         tags=TAGS,
-        operation_id="org_audit_events_list",
         summary="List audit events",
         description=(
             "What changed in the organization and every sign-in of its members, newest first (marker paging). "

@@ -17,6 +17,16 @@ from apps.org.selectors.relations import member_relations
 from apps.org.services import members as services
 
 TAGS = ["members"]
+MEMBER_FILTER_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "search": {"type": "string"},
+        "roleId": {"type": "string"},
+        "teamId": {"type": "string"},
+        "isEnabled": {"type": "boolean"},
+    },
+    "additionalProperties": False,
+}
 _FIELDS = {"name": "name", "email": "email", "preferences": "preferences", "isEnabled": "is_enabled"}
 
 
@@ -31,8 +41,10 @@ class MembersView(OrgApiView):
             OpenApiParameter("sortDirection", str, enum=["asc", "desc"]),
             OpenApiParameter(
                 "filter",
-                str,
-                description='JSON object {"search", "roleId", "teamId", "isEnabled"}; or filter[search]=... style',
+                MEMBER_FILTER_SCHEMA,
+                style="deepObject",
+                explode=True,
+                description='filter[search]=ann&filter[isEnabled]=true; or one JSON object: filter={"search": "ann"}',
             ),
         ],
         responses={200: MemberListSerializer},

@@ -40,7 +40,7 @@ class OperationSerializer(serializers.Serializer):
     memberId = serializers.CharField(source="member_id")
     operation = serializers.CharField()
     status = serializers.ChoiceField(choices=OperationStatus.values)
-    result = serializers.JSONField(allow_null=True)
+    result = serializers.DictField(allow_null=True, help_text="What a succeeded operation produced (ids, outputs).")
     error = ErrorSerializer(allow_null=True)
     progress = ProgressSerializer()
     resourceType = serializers.CharField(source="resource_type")

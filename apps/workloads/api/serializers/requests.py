@@ -13,6 +13,7 @@ from apps.workloads.api.serializers.configs import (
     JobConfigSerializer,
     SourceConfigSerializer,
 )
+from apps.workloads.models.choices import CatalogProvider
 
 
 def team_ids(**kwargs: Any) -> serializers.ListField:
@@ -21,7 +22,10 @@ def team_ids(**kwargs: Any) -> serializers.ListField:
 
 class CatalogCreateSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=200)
-    provider = serializers.CharField(max_length=32, help_text="memory, glue, iceberg-rest, unity, onelake or hms")
+    provider = serializers.ChoiceField(
+        choices=CatalogProvider.choices,
+        error_messages={"invalid_choice": f"One of: {', '.join(CatalogProvider.values)}."},
+    )
     configWrite = CatalogConfigWriteSerializer(required=False)
     teamIds = team_ids(required=False)
 

@@ -95,7 +95,9 @@ class SessionListSerializer(serializers.Serializer):
 
 
 class SessionCreateSerializer(serializers.Serializer):
-    endpointType = serializers.CharField(max_length=32, help_text="spark_connect")
+    endpointType = serializers.ChoiceField(
+        choices=EndpointType.choices, error_messages={"invalid_choice": f"One of: {', '.join(EndpointType.values)}."}
+    )
     name = serializers.CharField(max_length=200, required=False, allow_blank=True)
     teamId = serializers.CharField(max_length=20, help_text="Uses the team's default config", **OPTIONAL)
     memberId = serializers.CharField(max_length=20, help_text="Yourself, or left out", **OPTIONAL)

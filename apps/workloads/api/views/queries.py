@@ -120,7 +120,6 @@ class QueriesValidateView(OrgApiView):
         summary="Validate SQL",
         request=QueryValidateSerializer,
         responses=VALIDATION,
-        operation_id="workloads_queries_validate_text",
     )
     def post(self, request: Request) -> Response:
         """Designed (not in the reference): EXPLAIN each statement on a Sail server serving the catalog, in
