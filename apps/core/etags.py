@@ -138,7 +138,7 @@ def _served(request: HttpRequest) -> bool:
     except Resolver404:
         return False
     view_class = getattr(view, "cls", None) or getattr(view, "view_class", None)
-    return view_class is not None and hasattr(view_class, request.method.lower())
+    return view_class is not None and hasattr(view_class, (request.method or "").lower())
 
 
 def _none_match(header: str | None, tag: str) -> bool:

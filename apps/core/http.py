@@ -140,7 +140,7 @@ def check_url(url: str) -> tuple[str, int]:
         port = parts.port or (443 if parts.scheme == "https" else 80)
     except ValueError as exc:
         raise OutboundRefused(f"{url!r} has an invalid port") from exc
-    return parts.hostname, port
+    return hostname, port
 
 
 def check_destination(url: str) -> None:

@@ -8,7 +8,7 @@ parameters and form posts: a `QueryDict`) keeps DRF's parsing of "true" or "5".
 """
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.http import QueryDict
@@ -75,7 +75,7 @@ class Constant(fields.Field):
 
 
 def password_min_length() -> int:
-    for validator in settings.AUTH_PASSWORD_VALIDATORS:
+    for validator in cast(list[dict[str, Any]], settings.AUTH_PASSWORD_VALIDATORS):
         if validator["NAME"].endswith(".MinimumLengthValidator"):
             return int(validator.get("OPTIONS", {}).get("min_length", 8))
     return 1
