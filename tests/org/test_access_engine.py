@@ -93,3 +93,22 @@ def test_one_query_still_sees_every_source_of_grants(bob, acme, as_alice, in_tea
     assert "CanViewMembers" in held.org_wide  # from the Member org role
     assert "CanViewJobs" in held.in_teams[team.pk]  # from the team role
     assert "CanViewAuditLog" in held.org_wide  # from the team's policy
+
+
+def test_members_grants_equal_each_members_own_for_few_and_many(bob, viewer, alice, acme, data_team, in_team):
+    """Two ways to answer (compiled queries per member for a few, three bulk queries for more): the same grants."""
+    from apps.org.access import member_grants, members_grants
+
+    in_team(data_team, bob, "team_admin")
+    in_team(data_team, viewer)
+    Policy.objects.create(
+        organization=acme, principal_type="team", principal_id=data_team.pk, permissions=["CanManageConnections"]
+    )
+    Policy.objects.create(organization=acme, principal_type="user", principal_id=viewer.pk, permissions=["CanRunJobs"])
+    members = {m.pk: m for m in Member.objects.filter(organization=acme, user__in=[alice, bob, viewer])}
+    expected = {pk: member_grants(member) for pk, member in members.items()}
+    assert members_grants(acme.pk, list(members)) == expected  # three: the bulk queries
+    for pk in members:
+        assert members_grants(acme.pk, [pk]) == {pk: expected[pk]}  # one: the compiled per-member queries
+    Member.objects.filter(pk__in=list(members)).update(is_enabled=False)
+    assert members_grants(acme.pk, list(members)[:1]) == {} == members_grants(acme.pk, list(members))
