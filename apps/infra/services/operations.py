@@ -138,13 +138,8 @@ def operation_succeeded(*, operation_id: str, kind: str, record_id: str, reporte
     cluster = Cluster.objects.filter(provisioned_cluster_id=record.pk).first() if spec.event else None
     if cluster is not None:
         publish(spec.event, cluster, {**_cluster_payload(record), "operationId": operation_id})
-    # What the operation made, and where to read it: the record itself stays the source of its status and outputs.
-    result = {"resourceType": RESOURCE_TYPES[type(record)], "resourceId": record.pk}
-    if not isinstance(record, Connection):
-        result["status"] = record.status
-    if cluster is not None:
-        result["clusterId"] = cluster.pk  # what jobs and sessions take as `clusterId`
-    reporter.succeed(result, message=f"{kind} succeeded")
+    # The record is the result (its status, iacOutputs): the reference types `result` as another endpoint's listing.
+    reporter.succeed(None, message=f"{kind} succeeded")
 
 
 def _lift_outputs(record: Any) -> None:
