@@ -5,6 +5,7 @@ with `run_states.move`: no worker runs here."""
 import datetime as dt
 
 import pytest
+from django.db import transaction
 
 from apps.workloads.models import JobRun, JobRunStatus
 from apps.workloads.services.run_states import locked_run, move
@@ -47,6 +48,7 @@ def data_dir(settings, tmp_path):
     return tmp_path
 
 
+@transaction.atomic  # the row lock needs one (browser tests run in autocommit)
 def ended(run: JobRun, status: str = S.SUCCEEDED, *, seconds: float = 3.0, message: str = "", **fields) -> JobRun:
     """Take a run through a worker's statuses to `status`, `seconds` after it was dispatched."""
     run = locked_run(run.pk)
@@ -67,6 +69,7 @@ def created_at(run: JobRun, at: dt.datetime) -> JobRun:
     return run
 
 
+@transaction.atomic
 def running(run: JobRun) -> JobRun:
     run = locked_run(run.pk)
     if run.status == S.PENDING:
