@@ -10,9 +10,10 @@ from apps.core.principal import Principal
 from apps.infra import cluster_panels
 from apps.infra.models import Cluster
 from apps.org.access import grants, has
-from apps.workloads.models import ACTIVE_RUN_STATUSES, JobRunStatus, JobStatus
+from apps.workloads.models import ACTIVE_RUN_STATUSES, OPEN_STATUSES, JobRunStatus, JobStatus
 from apps.workloads.selectors.jobs import cluster_jobs, job_list
 from apps.workloads.selectors.runs import RunFilters, my_runs
+from apps.workloads.selectors.sessions import session_list
 
 VIEW = "CanViewJobs"
 FAILED_WINDOW = dt.timedelta(hours=24)
@@ -61,6 +62,12 @@ def runs_panel(principal: Principal, cluster_id: str) -> dict[str, Any] | None:
     return {"runs": list(runs.select_related("job")[:PANEL_ROWS])}
 
 
+def sessions_panel(principal: Principal, cluster_id: str) -> dict[str, Any] | None:
+    """The open Spark Connect sessions on the cluster that the principal may see."""
+    sessions = session_list(principal=principal).filter(compute_config__cluster_id=cluster_id, status__in=OPEN_STATUSES)
+    return {"sessions": list(sessions.order_by("-created_at", "-id")[:PANEL_ROWS])}
+
+
 def register() -> None:
     dashboard_slots.register("runs", title="Job runs", template="workloads/runs/slot.html", context=runs_slot, order=60)
     cluster_panels.register(
@@ -68,4 +75,11 @@ def register() -> None:
     )
     cluster_panels.register(
         "runs", title="Runs on this cluster", template="workloads/runs/cluster_runs.html", context=runs_panel, order=20
+    )
+    cluster_panels.register(
+        "sessions",
+        title="Sessions on this cluster",
+        template="workloads/sessions_cluster_panel.html",
+        context=sessions_panel,
+        order=30,
     )

@@ -65,3 +65,16 @@ def test_the_panels_show_only_what_the_viewer_may_see(vera_console, author, acme
     run_create(principal=author, job=hidden, hold=True)
     html = vera_console.get(f"/infra/clusters/{runs_cluster.provisioned_cluster_id}/").content.decode()
     assert "nightly" in html and "payroll" not in html
+
+
+def test_the_cluster_page_lists_its_open_sessions(alice_console, author, team, runs_cluster):
+    from apps.workloads.services.compute_configs import compute_config_create
+    from apps.workloads.services.sessions import session_create
+
+    config = compute_config_create(
+        principal=author, name="Notebook", workload_type="spark_connect", cluster_id=runs_cluster.pk, team_id=team.pk
+    )
+    session = session_create(principal=author, endpoint_type="spark_connect", workload_config_id=config.pk)
+    html = alice_console.get(f"/infra/clusters/{runs_cluster.provisioned_cluster_id}/").content.decode()
+    panel = re.search(r"Sessions on this cluster</h2>(.*?)</section>", html, re.S).group(1)
+    assert f'href="/workloads/sessions/{session.pk}/">{session.name}</a>' in panel
