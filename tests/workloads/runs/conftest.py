@@ -3,6 +3,7 @@
 Fixtures here are shared by the API and the execution tests: add, do not change what others use.
 """
 
+import time
 from typing import Any
 
 import pytest
@@ -77,7 +78,26 @@ def runs_worker(_module_runs_worker, transactional_db):
     try:
         yield _module_runs_worker
     finally:
+        settle(app, _module_runs_worker.queue)
         app.conf.task_default_queue = previous
+
+
+def settle(app: Any, queue: str, timeout: float = 20.0) -> None:
+    """Let the worker finish what the test sent before the test database is flushed: a task holding row locks while
+    the flush's TRUNCATE takes its table locks deadlocks the two (seen on PostgreSQL)."""
+    from apps.workloads.models import EXECUTING_RUN_STATUSES, JobRun
+
+    deadline = time.monotonic() + timeout
+    with app.connection_for_write() as connection:
+        while time.monotonic() < deadline:
+            try:
+                waiting = connection.default_channel.queue_declare(queue, passive=True).message_count
+            except connection.channel_errors:  # Redis: an empty queue does not exist
+                waiting = 0
+            if not waiting and not JobRun.objects.filter(status__in=EXECUTING_RUN_STATUSES).exists():
+                break
+            time.sleep(0.2)
+    time.sleep(0.5)  # the task taken last commits
 
 
 @pytest.fixture
