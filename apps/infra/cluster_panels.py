@@ -43,6 +43,10 @@ def register(key: str, *, title: str, template: str, context: PanelContext, orde
     _panels[key] = Panel(key=key, title=title, template=template, context=context, order=order)
 
 
+def unregister(key: str) -> None:
+    _panels.pop(key, None)
+
+
 def fill(principal: Principal, cluster_id: str | None) -> list[Filled]:
     """The panels with something for this principal on this job-facing cluster (none before it is provisioned)."""
     if cluster_id is None:

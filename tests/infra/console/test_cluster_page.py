@@ -4,6 +4,8 @@ kubeconfig (the local provider's 409 shown), the panels other domains add, destr
 import re
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from apps.core import clock
 from apps.infra import cluster_panels
 from apps.infra.models import Cluster, ClusterMetricSample, ProvisionedCluster
@@ -129,19 +131,25 @@ def test_another_organizations_cluster_is_not_found(charlie_console, active):
         assert charlie_console.get(f"/infra/clusters/{active.pk}/{url.lstrip('/')}").status_code == 404, url
 
 
-def test_another_domain_adds_a_panel_on_the_job_facing_cluster(console, active, monkeypatch):
-    seen = []
+@pytest.fixture
+def notebooks_panel():
+    """A panel another domain adds (workloads registers its own beside it), removed after the test."""
+    seen: list[str] = []
 
-    def sessions(principal, cluster_id):
+    def notebooks(principal, cluster_id):
         seen.append(cluster_id)
         return {"count": 2}
 
-    monkeypatch.setattr(cluster_panels, "_panels", {})
     cluster_panels.register(
-        "sessions", title="Sessions on this cluster", template="components/empty_state.html", context=sessions
+        "notebooks", title="Notebooks on this cluster", template="components/empty_state.html", context=notebooks
     )
-    assert "Sessions on this cluster" not in text(console.get(f"/infra/clusters/{active.pk}/"))  # not provisioned yet
+    yield seen
+    cluster_panels.unregister("notebooks")
+
+
+def test_another_domain_adds_a_panel_on_the_job_facing_cluster(console, active, notebooks_panel):
+    assert "Notebooks on this cluster" not in text(console.get(f"/infra/clusters/{active.pk}/"))  # not provisioned
     linked = _linked(active)
     page = text(console.get(f"/infra/clusters/{active.pk}/"))
-    assert '<h2 id="panel-sessions">Sessions on this cluster</h2>' in page
-    assert seen == [linked.pk]
+    assert '<h2 id="panel-notebooks">Notebooks on this cluster</h2>' in page
+    assert notebooks_panel == [linked.pk]

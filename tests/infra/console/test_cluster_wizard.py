@@ -87,7 +87,9 @@ def test_the_instance_profiles_are_filtered_by_vcpus_memory_and_architecture(con
         InstanceType("local.4cpu", 4, 8192, "x86_64"),
         InstanceType("local.8cpu", 8, 16384, "arm64"),
     ]
-    monkeypatch.setattr(profiles, "instance_types", lambda: catalog)  # this machine's size, fixed for the test
+    # The local profiles are this machine's CPUs and memory; a 2-CPU x86 machine has no 8-CPU or arm64 profile to
+    # filter, so the test fixes the machine the catalog describes (the filtering runs for real).
+    monkeypatch.setattr(profiles, "instance_types", lambda: catalog)
     url = f"{NEW}/instance-types?connection={connection.pk}&region=local"
     assert text(console.get(url, **HTMX)).count("<option") == 3
     wide = text(console.get(url + "&min_vcpus=2&min_memory_gib=8", **HTMX))
