@@ -3,19 +3,22 @@
 Building and compiling a QuerySet costs more than running it for small, hot queries (the grants UNION of every API
 request: ~1 ms of Python on each call). A CompiledQuery builds the QuerySet once per database with sentinel values
 in place of its parameters, keeps the SQL, and later only substitutes the real values, in the positions where the
-sentinels ended up. Rows come back as tuples, through the same database converters Django applies.
+sentinels ended up. Rows come back as tuples, through the same database converters Django applies, or as model
+instances (with what `select_related` joined) as Django's own iterator builds them.
 """
 
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.db import connections
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
+from django.db.models.query import get_related_populators
 
 
 class CompiledQuery:
     def __init__(self, build: Callable[..., QuerySet], *names: str) -> None:
-        """`build(**{name: value})` returns a values_list() QuerySet; every name must reach the SQL as a parameter."""
+        """`build(**{name: value})` returns a QuerySet (`values_list()` for `rows`, of models for `objects`); every
+        name must reach the SQL as a parameter."""
         self.build = build
         self.names = names
         self._compiled: dict[str, tuple[str, list[int | None], list[Any], Any, Sequence[Any]]] = {}
@@ -33,8 +36,7 @@ class CompiledQuery:
         converters = compiler.get_converters([expression for expression, _sql, _alias in compiler.select])
         return sql, slots, list(params), compiler, converters
 
-    def rows(self, using: str = "default", **values: Any) -> list[tuple[Any, ...]]:
-        alias = using
+    def _fetch(self, alias: str, values: dict[str, Any]) -> tuple[list[tuple[Any, ...]], Any]:
         compiled = self._compiled.get(alias)
         if compiled is None:
             compiled = self._compiled[alias] = self._compile(alias)
@@ -45,5 +47,23 @@ class CompiledQuery:
             cursor.execute(sql, bound)
             fetched = cursor.fetchall()
         if not converters:
-            return [tuple(row) for row in fetched]
-        return [tuple(row) for row in compiler.apply_converters(fetched, converters)]
+            return [tuple(row) for row in fetched], compiler
+        return [tuple(row) for row in compiler.apply_converters(fetched, converters)], compiler
+
+    def rows(self, using: str = "default", **values: Any) -> list[tuple[Any, ...]]:
+        return self._fetch(using, values)[0]
+
+    def objects(self, using: str = "default", **values: Any) -> list[Model]:
+        """Model instances, built as `ModelIterable` builds them (the related objects `select_related` joined)."""
+        rows, compiler = self._fetch(using, values)
+        klass_info, select = compiler.klass_info, compiler.select
+        start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
+        init_list = [column[0].target.attname for column in select[start:end]]
+        populators = get_related_populators(klass_info, select, using)
+        found = []
+        for row in rows:
+            obj = klass_info["model"].from_db(using, init_list, row[start:end])
+            for populator in populators:
+                populator.populate(row, obj)
+            found.append(obj)
+        return found

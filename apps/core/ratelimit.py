@@ -14,9 +14,11 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache as memoize
+from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.redis import RedisCache
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest, HttpResponse
 
@@ -63,29 +65,61 @@ class Usage:
         return max(0, self.limit - self.count)
 
 
-def hit(scope: str, ident: str, rate: Rate) -> Usage:
-    """Count one request of `ident` against `rate` in the current window."""
+def _window(rate: Rate) -> tuple[int, int]:
+    """The current window's number and the seconds until it ends."""
     now = clock.now().timestamp()
     window = int(now // rate.period)
-    key = f"ratelimit:{scope}:{ident}:{rate.period}:{window}"
-    # The expiry only clears old windows away: which window counts is decided by the clock, not by expiry.
-    try:
-        count = cache.incr(key)
-    except ValueError:  # the window's first request (or a racing one: add lets only one start the count)
-        count = 1 if cache.add(key, 1, rate.period + 1) else cache.incr(key)
-    return Usage(limit=rate.limit, count=count, reset=max(1, math.ceil((window + 1) * rate.period - now)))
+    return window, max(1, math.ceil((window + 1) * rate.period - now))
+
+
+def _redis() -> Any:
+    """The Redis client behind the cache, when the cache is Redis (None for the database cache)."""
+    default = caches["default"]
+    return _client_of(default._cache) if isinstance(default, RedisCache) else None
+
+
+@memoize
+def _client_of(backend: Any) -> Any:
+    # Django's cache builds a new client (and its table of 170 reply parsers) on every call; the pool is the same.
+    return backend.get_client(write=True)
+
+
+def _increment(keys: list[tuple[str, int]]) -> list[int]:
+    """Add one to each `(key, ttl)` counter and return the new counts."""
+    client = _redis()
+    if client is not None:
+        # One round trip for every counter: INCR creates a missing key at 1; the expiry only clears old windows away.
+        pipe = client.pipeline(transaction=False)
+        for key, ttl in keys:
+            pipe.incr(cache.make_and_validate_key(key))
+            pipe.expire(cache.make_and_validate_key(key), ttl, nx=True)
+        return pipe.execute()[::2]
+    counts = []
+    for key, ttl in keys:
+        try:
+            counts.append(cache.incr(key))
+        except ValueError:  # the window's first request (or a racing one: add lets only one start the count)
+            counts.append(1 if cache.add(key, 1, ttl) else cache.incr(key))
+    return counts
 
 
 def usages(request: HttpRequest) -> list[Usage]:
-    counted = []
+    """Count this request against each limit that applies to it, in the current windows."""
+    wanted = []
     for scope, ident, setting in (
         ("principal", principal_key(request), settings.RATE_LIMIT_PER_PRINCIPAL),
         ("ip", client_ip(request), settings.RATE_LIMIT_PER_IP),
     ):
         rate = parse_rate(setting)
         if rate is not None and ident:
-            counted.append(hit(scope, ident, rate))
-    return counted
+            window, reset = _window(rate)
+            wanted.append((f"ratelimit:{scope}:{ident}:{rate.period}:{window}", rate, reset))
+    # Which window counts is decided by the clock, not by expiry.
+    counts = _increment([(key, rate.period + 1) for key, rate, _reset in wanted])
+    return [
+        Usage(limit=rate.limit, count=count, reset=reset)
+        for (_key, rate, reset), count in zip(wanted, counts, strict=True)
+    ]
 
 
 class RateLimitMiddleware:

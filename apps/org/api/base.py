@@ -7,10 +7,12 @@ own `get_queryset`: every read goes through a selector that takes `org` and the 
 
 from typing import Any
 
+from django.db.models import QuerySet
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
 from apps.core.actor import set_actor
+from apps.core.compiled import CompiledQuery
 from apps.core.errors import InvalidInput, NotFound, Unauthenticated
 from apps.core.principal import Principal
 from apps.org.login_limits import login_within_org_limits
@@ -57,6 +59,17 @@ class OrgApiView(ApiView):
         require_mfa_if_due(self.principal.member)
 
 
+def _memberships(*, user_id: str) -> QuerySet[Member]:
+    return Member.objects.select_related("organization").filter(user_id=user_id, is_enabled=True)
+
+
+# Every organization-scoped request resolves its member: compiled once (see apps.core.compiled).
+_MEMBERSHIP = CompiledQuery(
+    lambda *, user_id, org_id: _memberships(user_id=user_id).filter(organization_id=org_id)[:1], "user_id", "org_id"
+)
+_MEMBERSHIPS = CompiledQuery(lambda *, user_id: _memberships(user_id=user_id)[:2], "user_id")
+
+
 def resolve_organization(principal: Principal, request: Request) -> Organization:
     wanted = request.headers.get(ORG_HEADER, "").strip()
     if not wanted:
@@ -66,11 +79,11 @@ def resolve_organization(principal: Principal, request: Request) -> Organization
         if wanted and wanted != org.pk:
             raise NotFound("Organization not found.", code="organization_not_found")
         return org
-    memberships = Member.objects.select_related("organization").filter(user=principal.user, is_enabled=True)
     if wanted:
-        member = memberships.filter(organization_id=wanted).first()
+        found = _MEMBERSHIP.objects(user_id=principal.user.pk, org_id=wanted)
+        member = found[0] if found else None
     else:
-        found = list(memberships[:2])
+        found = _MEMBERSHIPS.objects(user_id=principal.user.pk)
         if len(found) > 1:
             raise InvalidInput(
                 f"You belong to several organizations: name one in the {ORG_HEADER} header.",

@@ -1,24 +1,17 @@
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from apps.core.api.fields import NewPasswordField
 from apps.core.api.serializers import AuditedSerializer
-from apps.identity.models import User
 from apps.org.api.serializers.users import UserEmailSerializer, UserSerializer
 
 
 class OrgUserSerializer(UserSerializer):
     """An account as its organization shows it: `displayName` is the membership's name there.
 
-    Needs `context["names"]`: user id -> the name the organization shows (a user without one shows their own).
+    Reads `shown_name`, which the view sets on each user (`apps.identity.api.views.users.with_shown_names`).
     """
 
-    displayName = serializers.SerializerMethodField()
-
-    @extend_schema_field(OpenApiTypes.STR)
-    def get_displayName(self, user: User) -> str:
-        return self.context["names"].get(user.pk) or user.name
+    displayName = serializers.CharField(source="shown_name", read_only=True)
 
 
 class UserListSerializer(serializers.Serializer):
