@@ -26,3 +26,20 @@ def test_every_name_must_reach_the_sql():
     )
     with pytest.raises(ValueError, match="not every name"):
         query.rows(org_id="x", name="y")
+
+
+@pytest.mark.django_db
+def test_compiled_objects_are_the_models_with_what_select_related_joined(acme):
+    query = CompiledQuery(
+        lambda *, org_id: Team.objects.select_related("organization").filter(organization_id=org_id).order_by("name"),
+        "org_id",
+    )
+    Team.objects.create(organization=acme, name="B")
+    Team.objects.create(organization=acme, name="A")
+    teams = query.objects(org_id=acme.pk)
+    expected = list(Team.objects.filter(organization=acme).order_by("name"))
+    assert teams == expected
+    assert [t.created_at for t in teams] == [t.created_at for t in expected]
+    assert all(t._state.db == "default" and not t._state.adding for t in teams)
+    assert Team.organization.is_cached(teams[0]) and teams[0].organization.name == acme.name
+    assert query.objects(org_id="nobody") == []
