@@ -75,7 +75,7 @@ def _window(rate: Rate) -> tuple[int, int]:
 def _redis() -> Any:
     """The Redis client behind the cache, when the cache is Redis (None for the database cache)."""
     default = caches["default"]
-    return _client_of(default._cache) if isinstance(default, RedisCache) else None
+    return _client_of(default._cache) if isinstance(default, RedisCache) else None  # type: ignore[attr-defined]
 
 
 @memoize

@@ -12,8 +12,9 @@ from typing import Any
 
 from django.db.backends.postgresql import base
 from psycopg import adapters
+from psycopg.pq import Format
 
-_C_LOADER = adapters.get_loader(1184, 0)  # timestamptz, text format: psycopg's own (the C one when it is installed)
+_C_LOADER = adapters.get_loader(1184, Format.TEXT)  # timestamptz: psycopg's own (the C one when it is installed)
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
