@@ -64,9 +64,10 @@ class InviteForm(forms.Form):
     team = forms.ChoiceField(label="Team", required=False)
     confirmed = _confirmed()
 
-    def __init__(self, *args, org: Organization, teams, **kwargs) -> None:
+    def __init__(self, *args, org: Organization, teams, roles=None, **kwargs) -> None:
+        """`roles`: the organization's roles by name, when the caller has them already."""
         super().__init__(*args, **kwargs)
-        self.fields["role"].choices = _role_choices(org)
+        self.fields["role"].choices = _role_choices(org) if roles is None else [(r.pk, r.name) for r in roles]
         self.fields["role"].initial = org.default_org_role_id
         self.fields["team"].choices = [("", "No team"), *((t.pk, t.name) for t in teams)]
 

@@ -17,7 +17,7 @@ from apps.org.models import Invitation, Role
 from apps.org.selectors.invitations import invitation_get, invitation_pending_list
 from apps.org.selectors.members import MEMBER_LIST, member_get, member_search
 from apps.org.selectors.relations import member_relations
-from apps.org.selectors.teams import team_list
+from apps.org.selectors.teams import team_names
 from apps.org.services import invitations, members
 
 # An invitation's link, shown once after the redirect that follows creating or resending it.
@@ -73,16 +73,13 @@ def members_page(request: HttpRequest) -> HttpResponse:
     if context["list"].partial:
         return render(request, "org/_member_table.html", context)
     principal = request.principal
-    teams = team_list(principal=principal).order_by("name")
+    teams = list(team_names(principal=principal))
+    roles = list(Role.objects.filter(organization=principal.org).order_by("name"))
     can_invite = has(principal, "CanManageInvitations")
-    context.update(
-        roles=Role.objects.filter(organization=principal.org).order_by("name"),
-        teams=teams,
-        can_invite=can_invite,
-    )
+    context.update(roles=roles, teams=teams, can_invite=can_invite)
     if can_invite:
         context.update(
-            invite_form=InviteForm(org=principal.org, teams=teams),
+            invite_form=InviteForm(org=principal.org, teams=teams, roles=roles),
             **_invitations_context(request, request.session.pop(NEW_LINK_SESSION_KEY, None)),
         )
     return render(request, "org/members.html", context)
@@ -114,7 +111,7 @@ def _link_issued(
 def member_invite(request: HttpRequest) -> HttpResponse:
     principal = request.principal
     require(principal, "CanManageInvitations")
-    teams = team_list(principal=principal).order_by("name")
+    teams = list(team_names(principal=principal))
     form = InviteForm(request.POST or None, org=principal.org, teams=teams)
 
     def invite(data: dict[str, Any]) -> tuple[Invitation, str]:
