@@ -67,6 +67,12 @@ def test_nested_errors_flatten_to_wire_paths():
     assert flatten_field_errors(detail) == {"config.sql.source": "Required.", "tags[1]": "Too long.", "request": "Bad."}
 
 
+def test_a_list_fields_item_errors_are_named_by_index():
+    # DRF gives a ListField's item errors as a dict keyed by the item's index.
+    detail = {"parameters": {1: ["Not a valid string."]}, "config": {"tags": {0: ["Too long."]}}}
+    assert flatten_field_errors(detail) == {"parameters[1]": "Not a valid string.", "config.tags[0]": "Too long."}
+
+
 def test_an_unexpected_exception_becomes_a_500_error_object(db):
     response = exception_handler(RuntimeError("boom"), {"view": None})
     assert response.status_code == 500

@@ -31,6 +31,9 @@ def flatten_field_errors(detail: Any, prefix: str = "") -> dict[str, str]:
     out: dict[str, str] = {}
     if isinstance(detail, dict):
         for key, value in detail.items():
+            if isinstance(key, int):  # DRF keys a ListField's item errors by their index
+                out.update(flatten_field_errors(value, f"{prefix}[{key}]"))
+                continue
             name = "" if key == "non_field_errors" else str(key)
             path = f"{prefix}.{name}" if prefix and name else (prefix or name)
             out.update(flatten_field_errors(value, path))

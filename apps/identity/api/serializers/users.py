@@ -6,11 +6,9 @@ from apps.org.api.serializers.users import UserEmailSerializer, UserSerializer
 
 
 class OrgUserSerializer(UserSerializer):
-    """An account as its organization shows it: `displayName` is the membership's name there.
+    """An account as its organization shows it: `displayName` is the membership's name there."""
 
-    Reads `shown_name`, which the view sets on each user (`apps.identity.api.views.users.with_shown_names`).
-    """
-
+    # `shown_name` is set on each user by the view (`apps.identity.api.views.users.with_shown_names`).
     displayName = serializers.CharField(source="shown_name", read_only=True)
 
 

@@ -50,7 +50,10 @@ class AuditEventSerializer(serializers.Serializer):
     userAgent = serializers.CharField(source="user_agent")
     requestId = serializers.CharField(source="request_id")
     outcome = serializers.ChoiceField(choices=OUTCOMES)
-    changes = serializers.DictField(help_text="The changed fields; secrets show as [redacted]")
+    changes = serializers.DictField(
+        help_text="By wire name, the fields the action set and their new values, or what it concerned (`memberId`): "
+        "any JSON value; under a secret-looking key, `[redacted]`"
+    )
     createdAt = serializers.DateTimeField(source="created_at")
 
 

@@ -132,8 +132,8 @@ class VersionRefSerializer(serializers.Serializer):
 class ChangeSerializer(serializers.Serializer):
     path = serializers.CharField(help_text="Wire path of the value, e.g. config.sql.source")
     change = serializers.ChoiceField(choices=["added", "removed", "changed"], source="kind")
-    before = serializers.JSONField(allow_null=True)
-    after = serializers.JSONField(allow_null=True)
+    before = serializers.JSONField(help_text="The value at `path` before (any JSON value); null when it was added")
+    after = serializers.JSONField(help_text="The value at `path` after (any JSON value); null when it was removed")
     lines = serializers.ListField(
         child=serializers.CharField(), allow_null=True, help_text="Multi-line text: a unified diff of its lines"
     )

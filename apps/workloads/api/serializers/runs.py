@@ -35,6 +35,45 @@ def _keyword_field(serializer: type[serializers.Serializer], name: str, field: s
     serializer._declared_fields = declared
 
 
+class PendingDetailSerializer(serializers.Serializer):
+    """The keys `run_admission.blocked` writes for each pending reason (docs/runs.md); the others are absent."""
+
+    jobKey = serializers.CharField(required=False, help_text="waiting_for_dependency: the upstream job")
+    jobId = serializers.CharField(required=False, help_text="waiting_for_dependency: the upstream job, if it exists")
+    runId = serializers.CharField(
+        required=False, allow_null=True, help_text="waiting_for_dependency: the upstream run; null before it has one"
+    )
+    maxConcurrentRuns = serializers.IntegerField(required=False, help_text="concurrency_limit: the job's limit")
+    backfillId = serializers.CharField(required=False, help_text="concurrency_limit: the run's backfill")
+    maxConcurrent = serializers.IntegerField(required=False, help_text="concurrency_limit: the backfill's limit")
+    clusterId = serializers.CharField(
+        required=False, allow_null=True, help_text="cluster_unavailable, cluster_capacity: the job's cluster"
+    )
+    slots = serializers.IntegerField(required=False, help_text="cluster_capacity: the cluster's run slots")
+    until = serializers.DateTimeField(required=False, help_text="retry_backoff: when the retry may start")
+
+
+@extend_schema_field(PendingDetailSerializer)
+class PendingDetailField(serializers.JSONField):
+    """`pending_detail` as stored (only the keys its reason has), described by `PendingDetailSerializer`."""
+
+
+@extend_schema_field({"oneOf": [{"type": "string"}, {"type": "number"}]})
+class ParameterValueField(serializers.Field):
+    """A run's parameter: a string, or a number the run gets as its text (arguments and environment are text)."""
+
+    default_error_messages = {"invalid": "A string or a number."}
+
+    def to_internal_value(self, data: Any) -> str | int | float:
+        # bool is an int to Python, not a number to JSON.
+        if isinstance(data, bool) or not isinstance(data, str | int | float):
+            self.fail("invalid")
+        return data
+
+    def to_representation(self, value: Any) -> str:
+        return str(value)
+
+
 class RunResultsSerializer(serializers.Serializer):
     outputPath = BlankAsNull(source="output_path", help_text="Where the run wrote its result; null without one")
     rowCount = serializers.IntegerField(source="row_count", allow_null=True, help_text="Rows in the result")
@@ -60,8 +99,8 @@ class JobRunSerializer(AuditedSerializer):
     pendingReason = BlankAsNull(
         source="pending_reason", help_text=f"Why a pending run waits: {', '.join(PendingReason.values)}; else null"
     )
-    pendingDetail = serializers.JSONField(
-        source="pending_detail", help_text="What it waits for: an upstream {jobId, jobKey, runId}, a clusterId, ..."
+    pendingDetail = PendingDetailField(
+        source="pending_detail", help_text="What it waits for, by `pendingReason`; `{}` when it waits for nothing"
     )
     scheduledFor = serializers.DateTimeField(
         source="scheduled_for", allow_null=True, help_text="The cron slot of a scheduled or backfilled run"
@@ -71,9 +110,14 @@ class JobRunSerializer(AuditedSerializer):
     cancelRequestedAt = serializers.DateTimeField(
         source="cancel_requested_at", allow_null=True, help_text="Asked to cancel while executing: ends in seconds"
     )
-    parameters = serializers.JSONField(allow_null=True, help_text="Overrides of the version's python.parameters")
-    namedParameters = serializers.JSONField(
-        source="named_parameters", allow_null=True, help_text="Merged over the version's python.namedParameters"
+    parameters = serializers.ListField(
+        child=serializers.CharField(), allow_null=True, help_text="Overrides of the version's python.parameters"
+    )
+    namedParameters = serializers.DictField(
+        child=serializers.CharField(),
+        source="named_parameters",
+        allow_null=True,
+        help_text="Merged over the version's python.namedParameters",
     )
     estimatedCost = serializers.FloatField(
         source="estimated_cost",
@@ -122,7 +166,10 @@ class RunResultSetSerializer(serializers.Serializer):
     outputPath = BlankAsNull(source="output_path")
     rowCount = serializers.IntegerField(source="row_count", allow_null=True)
     columns = ResultColumnSerializer(many=True)
-    rows = serializers.ListField(child=serializers.JSONField(), help_text="At most 100 rows, each a list of values")
+    rows = serializers.ListField(
+        child=serializers.ListField(child=serializers.JSONField(), help_text="One JSON value per column, in order"),
+        help_text="At most 100 rows, each a list of values",
+    )
     truncated = serializers.BooleanField(help_text="The result has more rows than the preview")
 
 
@@ -133,9 +180,19 @@ class RunCreateSerializer(serializers.Serializer):
     resourceCleanupMode = serializers.CharField(
         required=False, default=RunCleanupMode.ALWAYS, help_text=f"One of: {', '.join(RunCleanupMode.values)}"
     )
-    parameters = serializers.JSONField(required=False, allow_null=True, help_text="A list of strings (designed)")
-    namedParameters = serializers.JSONField(
-        required=False, allow_null=True, help_text="An object of strings (designed)"
+    parameters = serializers.ListField(
+        child=ParameterValueField(),
+        required=False,
+        allow_null=True,
+        error_messages={"not_a_list": "A list of strings."},
+        help_text="Replaces the version's python.parameters for this run (designed)",
+    )
+    namedParameters = serializers.DictField(
+        child=ParameterValueField(),
+        required=False,
+        allow_null=True,
+        error_messages={"not_a_dict": "An object of strings."},
+        help_text="Merged over the version's python.namedParameters for this run (designed)",
     )
 
 
