@@ -79,18 +79,36 @@ def stop_process(ref: ProcessRef, *, grace_seconds: float) -> str:
         return "gone"
     try:
         process.send_signal(signal.SIGINT)
-        process.wait(timeout=grace_seconds)
-        return "interrupted"
-    except psutil.TimeoutExpired:
-        pass
     except psutil.NoSuchProcess:
+        return "interrupted"
+    if _ended(ref, process, grace_seconds):
         return "interrupted"
     try:
         process.kill()
-        process.wait(timeout=10)
     except psutil.NoSuchProcess:
-        pass
+        return "killed"
+    _ended(ref, process, 10)
     return "killed"
+
+
+def _ended(ref: ProcessRef, process: psutil.Process, timeout: float) -> bool:
+    """Whether the process exits within `timeout`. Its parent reaps it (psutil's wait does, when that is us); any
+    other process sees an exited server as a zombie until then, which counts as ended: waiting for the pid to vanish
+    would wait out the whole timeout (a worker process stopping a server that another one started)."""
+    try:
+        if process.ppid() == os.getpid():
+            process.wait(timeout=timeout)
+            return True
+    except psutil.TimeoutExpired:
+        return False
+    except psutil.NoSuchProcess:
+        return True
+    deadline = time.monotonic() + timeout
+    while ref.process() is not None:
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(0.05)
+    return True
 
 
 @dataclass(frozen=True)
