@@ -194,7 +194,7 @@ def numbered_page(queryset: QuerySet, params: Mapping[str, str], options: PageOp
     if not found:
         return Page(objects=[], total=queryset.count() if offset else 0)
     ids = [pk for pk, _total in found]
-    rows = {row.pk: row for row in queryset.order_by().filter(pk__in=ids)}
+    rows = {row.pk: row for row in queryset.order_by().filter(pk__any=ids)}
     return Page(objects=[rows[pk] for pk in ids], total=found[0][1])
 
 

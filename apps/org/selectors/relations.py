@@ -101,7 +101,7 @@ def _links(member_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
     no_flag = Value(False, output_field=BooleanField())
     arms = [
         _arm(
-            MemberRole.objects.filter(member_id__in=member_ids),
+            MemberRole.objects.filter(member_id__any=member_ids),
             l_kind=Value("role"),
             **audit,
             l_owner=F("member_id"),
@@ -110,7 +110,7 @@ def _links(member_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
             l_member=F("member_id"),
         ),
         _arm(
-            TeamMember.objects.filter(member_id__in=member_ids),
+            TeamMember.objects.filter(member_id__any=member_ids),
             l_kind=Value("team"),
             **audit,
             l_owner=F("member_id"),
@@ -119,7 +119,7 @@ def _links(member_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
             l_member=F("member_id"),
         ),
         _arm(
-            TeamMemberRole.objects.filter(team_member__member_id__in=member_ids),
+            TeamMemberRole.objects.filter(team_member__member_id__any=member_ids),
             l_kind=Value("team_role"),
             **audit,
             l_owner=F("team_member_id"),
@@ -161,13 +161,13 @@ def _entities(
         return _arm(queryset, e_kind=Value(kind), **audit, **values, e_members=columns["member_count"])
 
     roles = arm(
-        Role.objects.filter(pk__in=role_ids),
+        Role.objects.filter(pk__any=role_ids),
         "role",
         default_role_id=Value(None, output_field=CharField()),
         member_count=related_count(MemberRole.objects.all(), "role_id"),
     )
     team_roles = arm(
-        TeamRole.objects.filter(pk__in=team_role_ids),
+        TeamRole.objects.filter(pk__any=team_role_ids),
         "team_role",
         all_teams=flag(),
         break_glass=flag(),
@@ -175,7 +175,7 @@ def _entities(
         member_count=related_count(TeamMemberRole.objects.all(), "team_role_id"),
     )
     teams = arm(
-        Team.objects.filter(pk__in=team_ids),
+        Team.objects.filter(pk__any=team_ids),
         "team",
         key=text(),
         description=text(),
@@ -216,7 +216,7 @@ def _user_facts(users: list[Any]) -> tuple[dict[str, list[dict[str, Any]]], dict
     totp = user_model._meta.get_field("totp").related_model
     recovery = user_model._meta.get_field("recovery_codes").related_model
     rows = (
-        user_model.objects.filter(pk__in=[u.pk for u in users])
+        user_model.objects.filter(pk__any=[u.pk for u in users])
         .annotate(
             has_2fa=Exists(totp.objects.filter(user=OuterRef("pk"), confirmed_at__isnull=False)),
             has_recovery=Exists(recovery.objects.filter(user=OuterRef("pk"), used_at__isnull=True)),
