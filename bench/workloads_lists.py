@@ -1,13 +1,15 @@
 """The job lists against a bare Django JSON view of the same rows, measured in the same run.
 
-    .venv/bin/python bench/workloads_lists.py [--jobs 100000] [--orgs 3] [--seconds 8]
+    .venv/bin/python bench/workloads_lists.py [--jobs 100000] [--orgs 3] [--seconds 8] [--rounds 3] [--no-wrk]
 
 Seeds (once) N jobs spread over M organizations in PostgreSQL (`BENCH_DATABASE_URL`, default
 `postgres://postgres@127.0.0.1:5432/lakesail_bench`): each job with a published version 1 (SQL, a cron schedule,
 compute settings) on its organization's cluster, shared with one of its 20 teams. Serves the console with gunicorn
 (2 sync workers) and prints, for `/workloads/jobs` (keyset pages) and `/me/jobs` (numbered pages), first and
 deepest page of 100 as an owner of the first organization: requests/s, p50, p99, the bare view's requests/s, the
-ratio, and the database queries one request makes.
+ratio (medians of `--rounds` rounds, each row once per round, so that the machine's changing load reaches every
+row alike), the database queries one request makes, and each list's deepest page against its first; then the
+in-process CPU of each request and of its bare view.
 """
 
 import argparse
@@ -117,8 +119,10 @@ def seed(jobs: int, orgs: int) -> tuple[str, str, int]:
         org, user = _seed_org(index, per_org)
         first = first or (org, user)
     org, user = first
-    with connection.cursor() as cursor:  # as autovacuum would have by now: plans need the new rows' statistics
-        cursor.execute("ANALYZE workloads_job, workloads_jobversion, workloads_jobteam")
+    with connection.cursor() as cursor:
+        # As autovacuum would have by now (it vacuums a table after 1,000 + 20% inserted rows): plans need the new
+        # rows' statistics, and counting the organization's jobs is an index-only scan once the visibility map is set.
+        cursor.execute("VACUUM ANALYZE workloads_job, workloads_jobversion, workloads_jobteam")
     _login, token = login_create(user=user)
     return org.pk, token, per_org
 
@@ -156,42 +160,56 @@ def in_process(path: str, headers: dict[str, str], runs: int = 20) -> tuple[floa
 
 
 def main() -> None:
+    from bench.runs_lists import _median
+
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--jobs", type=int, default=100_000)
     parser.add_argument("--orgs", type=int, default=3)
     parser.add_argument("--seconds", type=int, default=8)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--no-wrk", action="store_true", help="in-process timings only")
     args = parser.parse_args()
     harness.setup_django(os.environ.get("BENCH_DATABASE_URL", harness.DEFAULT_DATABASE_URL))
     org_id, token, per_org = seed(args.jobs, args.orgs)
     headers = {"Authorization": f"Bearer {token}", "LakeSail-Organization-Id": org_id}
-    last = -(-per_org // 100)
+    # The deepest full page (the last one may hold a few jobs only): 100 rows at every depth, the bare view's too.
+    deepest = per_org // 100
     pages = [
         ("GET /workloads/jobs (first)", "/api/v1/workloads/jobs?limit=100", 1),
         (
             "GET /workloads/jobs (deepest)",
             f"/api/v1/workloads/jobs?limit=100&marker={_deepest_marker(org_id, per_org)}",
-            last,
+            deepest,
         ),
         ("GET /me/jobs (first)", "/api/v1/me/jobs?limit=100", 1),
-        ("GET /me/jobs (deepest)", f"/api/v1/me/jobs?limit=100&page={last}", last),
+        ("GET /me/jobs (deepest)", f"/api/v1/me/jobs?limit=100&page={deepest}", deepest),
     ]
     print(f"{args.jobs} jobs over {args.orgs} organizations ({per_org} each)")
-    print(f"gunicorn 2 sync workers; wrk 4 connections, {args.seconds} s")
-    print(harness.HEADER)
-    with harness.gunicorn() as base:
-        for label, path, bare_page in pages:
-            queries = harness.queries_per_request(path, headers)
-            load = harness.wrk(base + path, headers, seconds=args.seconds)
-            bare = harness.wrk(
-                f"{base}/bench/bare/jobs?org={org_id}&limit=100&page={bare_page}", {}, seconds=args.seconds
-            )
-            print(harness.report_row(label, load, bare, queries), flush=True)
-            if load.errors or bare.errors:
-                print(f"  non-2xx: {load.errors} api, {bare.errors} bare")
-    print("in-process, median of 20 (Django test client): wall ms / CPU ms")
-    for label, path, _page in pages:
+    bare_of = {page: f"/bench/bare/jobs?org={org_id}&limit=100&page={page}" for page in (1, deepest)}
+    if not args.no_wrk:
+        print(f"gunicorn 2 sync workers; wrk 4 connections, {args.seconds} s; median of {args.rounds} rounds")
+        print(harness.HEADER)
+        with harness.gunicorn() as base:
+            queries = [harness.queries_per_request(path, headers) for _label, path, _page in pages]
+            loads: list[list[tuple[harness.Load, harness.Load]]] = [[] for _ in pages]
+            for _round in range(args.rounds):
+                for i, (_label, path, bare_page) in enumerate(pages):
+                    load = harness.wrk(base + path, headers, seconds=args.seconds)
+                    bare = harness.wrk(base + bare_of[bare_page], {}, seconds=args.seconds)
+                    loads[i].append((load, bare))
+                    if load.errors or bare.errors:
+                        print(f"  non-2xx: {load.errors} api, {bare.errors} bare on {path}")
+            medians = [(_median([a for a, _b in pairs]), _median([b for _a, b in pairs])) for pairs in loads]
+            for (label, _path, _page), (load, bare), count in zip(pages, medians, queries, strict=True):
+                print(harness.report_row(label, load, bare, count), flush=True)
+            for first in (0, 2):
+                deep = medians[first + 1][0].requests_per_second / medians[first][0].requests_per_second
+                print(f"deepest / first: {pages[first][0].removesuffix(' (first)')} {deep:.0%}")
+    print("in-process, median of 20 (Django test client): wall ms / CPU ms; the bare view's CPU ms")
+    for label, path, bare_page in pages:
         wall, cpu = in_process(path, headers)
-        print(f"{label:<44} {wall:>8.1f} {cpu:>8.1f}", flush=True)
+        _wall, bare_cpu = in_process(bare_of[bare_page], {})
+        print(f"{label:<44} {wall:>8.1f} {cpu:>8.1f} {bare_cpu:>8.1f}", flush=True)
 
 
 if __name__ == "__main__":

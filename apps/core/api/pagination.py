@@ -169,7 +169,11 @@ class PageOptions:
     default_direction: str = "asc"
 
 
-def numbered_page(queryset: QuerySet, params: Mapping[str, str], options: PageOptions) -> Page:
+def numbered_page(
+    queryset: QuerySet, params: Mapping[str, str], options: PageOptions, *, rows: QuerySet | None = None
+) -> Page:
+    """A numbered page of `queryset`. `rows`: the same list built to read the page's rows (wider, with joins), when
+    `queryset` is the narrow one that sorts, skips and counts best (an index-only scan)."""
     limit = parse_limit(params)
     page = parse_page(params)
     sort_by = params.get("sortBy") or options.default_sort
@@ -194,8 +198,8 @@ def numbered_page(queryset: QuerySet, params: Mapping[str, str], options: PageOp
     if not found:
         return Page(objects=[], total=queryset.count() if offset else 0)
     ids = [pk for pk, _total in found]
-    rows = {row.pk: row for row in queryset.order_by().filter(pk__any=ids)}
-    return Page(objects=[rows[pk] for pk in ids], total=found[0][1])
+    read = {row.pk: row for row in (queryset if rows is None else rows).order_by().filter(pk__any=ids)}
+    return Page(objects=[read[pk] for pk in ids], total=found[0][1])
 
 
 def total_of(queryset: QuerySet) -> RawSQL | Value:

@@ -2,7 +2,10 @@
 
 from collections import defaultdict
 from collections.abc import Sequence
+from functools import cache
 from typing import Any
+
+from django.db.models import QuerySet
 
 from apps.core.api.fast import dump
 from apps.core.api.included import Included
@@ -19,24 +22,31 @@ from apps.workloads.api.serializers.entities import (
 )
 from apps.workloads.api.serializers.responses import ExternalCatalogSerializer
 from apps.workloads.api.serializers.runs import JobRunSerializer
-from apps.workloads.models import Catalog, Job, JobVersion, Query
-from apps.workloads.selectors.jobs import jobs_using_queries, with_numbers
-from apps.workloads.selectors.runs import latest_runs
+from apps.workloads.models import Catalog, JobVersion, Query
+from apps.workloads.selectors.jobs import job_row_at, jobs_using_queries, latest_run_rows, team_links, with_numbers
 
 Body = dict[str, Any]
 
 
-def _teams(principal: Principal, resources: Sequence[Any], *, counted: bool = True) -> list[Team]:
-    """The teams the resources are shared with, those the principal may see (`counted`: with member counts)."""
-    ids = {team_id for resource in resources for team_id in resource.team_ids}
+@cache
+def _team_rows() -> QuerySet:
+    """Teams by name as named rows of the columns `TeamSerializer` shows; built once, only ever filtered."""
+    columns = [field.source for field in TeamSerializer().fields.values()]
+    return Team.objects.order_by("name", "id").values_list(*columns, named=True)
+
+
+def _teams(principal: Principal, ids: set[str], *, counted: bool = True) -> Sequence[Any]:
+    """These teams (those a resource is shared with), those the principal may see, by name: with member counts
+    (`counted`), else as named rows of what `TeamSerializer` shows."""
     if not ids:
         return []
-    teams = (
-        team_list(principal=principal)
-        if counted
-        else visible(Team.objects.all(), principal, "CanViewTeams", team_field="id")
-    )
-    return list(teams.filter(pk__in=ids).order_by("name", "id"))
+    if counted:
+        return list(team_list(principal=principal).filter(pk__in=ids).order_by("name", "id"))
+    return list(visible(_team_rows(), principal, "CanViewTeams", team_field="id").filter(pk__any=list(ids)))
+
+
+def _shared_with(resources: Sequence[Catalog | Query]) -> set[str]:
+    return {team_id for resource in resources for team_id in resource.team_ids}
 
 
 def catalog_items(principal: Principal, catalogs: Sequence[Catalog]) -> tuple[list[Body], Body]:
@@ -45,7 +55,7 @@ def catalog_items(principal: Principal, catalogs: Sequence[Catalog]) -> tuple[li
     included = (
         Included()
         .add("catalogs", catalogs, CatalogSerializer)
-        .add("teams", _teams(principal, catalogs), TeamEntrySerializer)
+        .add("teams", _teams(principal, _shared_with(catalogs)), TeamEntrySerializer)
         .add("externalCatalogs", [], ExternalCatalogSerializer)
     )
     return items, included.as_dict()
@@ -63,31 +73,43 @@ def query_items(principal: Principal, queries: Sequence[Query]) -> tuple[list[Bo
         Included()
         .add("queries", queries, QuerySerializer)
         .add("catalogs", [q.catalog for q in queries], CatalogSerializer)
-        .add("teams", _teams(principal, queries), TeamEntrySerializer)
+        .add("teams", _teams(principal, _shared_with(queries)), TeamEntrySerializer)
         .add("jobs", jobs, JobSerializer)
     )
     return items, included.as_dict()
 
 
+class JobRowSerializer(JobSerializer):
+    """`JobSerializer` reading the named rows of `selectors.jobs.job_rows`, whose columns are its sources spelled as
+    ORM paths (`current_version.config` as `current_version__config`): `dump` writes a row in one generated function
+    instead of reading each dotted source field by field."""
+
+    def get_fields(self) -> dict[str, Any]:
+        fields = super().get_fields()
+        for field in fields.values():
+            if field.source and "." in field.source:
+                field.source = field.source.replace(".", "__")
+        return fields
+
+
 def job_items(
-    principal: Principal, jobs: Sequence[Job], *, version: JobVersion | None = None
+    principal: Principal, jobs: Sequence[Any], *, version: JobVersion | None = None
 ) -> tuple[list[Body], Body]:
-    """Jobs as items and `included`; with `version`, the one job shown with that version's settings."""
-    with_numbers(jobs)
+    """Jobs (rows of `selectors.jobs.job_rows`) as items and `included`; with `version`, the one job (a row or the
+    model) shown with that version's settings. Each group is distinct already (a page's jobs, a run each, the teams)."""
     if version is not None:
-        jobs[0].current_version = version  # its settings; `currentVersion` stays the job's own
-    latest = latest_runs(jobs=jobs)
+        jobs = [job_row_at(job_id=jobs[0].pk, version=version)]
+    links = team_links(jobs)
+    runs = latest_run_rows(jobs)
     items = [
-        {"jobId": j.pk, "latestJobRunId": latest[j.pk].pk if j.pk in latest else None, "teamIds": j.team_ids}
-        for j in jobs
+        {"jobId": j.id, "latestJobRunId": runs[j.id].id if j.id in runs else None, "teamIds": links[j.id]} for j in jobs
     ]
-    included = (
-        Included()
-        .add("jobs", jobs, JobSerializer)
-        .add("jobRuns", [latest[j.pk] for j in jobs if j.pk in latest], JobRunSerializer)
-        .add("teams", _teams(principal, jobs, counted=False), TeamSerializer)
-    )
-    body = included.as_dict()
+    team_ids = {team_id for ids in links.values() for team_id in ids}
+    body = {
+        "jobs": dump(JobRowSerializer, jobs, many=True),
+        "jobRuns": dump(JobRunSerializer, [runs[j.id] for j in jobs if j.id in runs], many=True),
+        "teams": dump(TeamSerializer, _teams(principal, team_ids, counted=False), many=True),
+    }
     if version is not None:
         body["jobVersions"] = [dump(JobVersionSerializer, version)]
     return items, body

@@ -1,22 +1,136 @@
 """Reads of jobs and their versions (`CanViewJobs`): organization-wide, or through the teams a job is shared with."""
 
+from collections import defaultdict
 from collections.abc import Sequence
+from functools import cache
+from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db import connection
+from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from apps.core.errors import InvalidInput, NotFound
 from apps.core.principal import Principal
 from apps.infra.models import Cluster
 from apps.org.access import visible
 from apps.org.models import Team
-from apps.workloads.models import Job, JobTeam, JobVersion, Query, VersionStatus
+from apps.workloads.models import Job, JobRun, JobTeam, JobVersion, Query, VersionStatus
+from apps.workloads.selectors.runs import LISTED as RUN_COLUMNS
+
+
+def _visible_jobs(jobs: QuerySet, principal: Principal, relation: str) -> QuerySet:
+    shown = visible(jobs, principal, relation, team_field="teams")
+    if not shown.query.distinct:
+        return shown
+    # Shared through teams: the teams' jobs by a semi-join, not a DISTINCT over every column of the rows a list reads
+    # (their current version's settings and the page's probes of drafts and runs, for every visible job).
+    return jobs.filter(organization=principal.org, pk__in=shown.values("pk"))
 
 
 def job_list(*, principal: Principal, relation: str = "CanViewJobs") -> QuerySet[Job]:
     """Jobs with their current version and their team links (see `with_numbers` for what else their wire shows)."""
     links = Prefetch("team_links", queryset=JobTeam.objects.only("id", "job_id", "team_id").order_by("id"))
     jobs = Job.objects.select_related("current_version").prefetch_related(links)
-    return visible(jobs, principal, relation, team_field="teams")
+    return _visible_jobs(jobs, principal, relation)
+
+
+# The columns a job list shows: the sources of `JobSerializer` as ORM paths (`current_version.config` is
+# `current_version__config`, the current version's columns by the join), the page's probes (`_listed`) and `pk`
+# (`numbered_page` keys the rows it reads by it). A page reads them as named rows rather than model instances and
+# their related objects: a third of the CPU of a page of 100 went to building 300 instances.
+LISTED = (
+    "id", "member_id", "job_key", "latest_version", "current_number", "draft_number", "current_version__based_on",
+    "status", "current_version__cluster_id", "description", "current_version__config",
+    "current_version__timeout_seconds", "current_version__source_config", "current_version__depends_on",
+    "current_version__cron_expression", "current_version__cron_timezone", "current_version__concurrency_policy",
+    "current_version__max_concurrent_runs", "current_version__missed_schedule_policy", "next_run_at",
+    "last_scheduled_at", "created_at", "created_by", "updated_at", "updated_by", "latest_run_id", "pk",
+)  # fmt: skip
+
+
+@cache
+def _listed() -> QuerySet:
+    """Every job as a named row of `LISTED`, with its draft's number and its newest run's id: correlated probes of
+    one index each (the one-draft constraint's, the runs' `job, -created_at`), which the database computes for the
+    rows it returns only, never for counting or skipping. On PostgreSQL, also `team_ids`, the ids of the teams it is
+    shared with in its links' order (`ARRAY(...)`, a probe of the links' `job, team` index): the page's team links
+    without a query of their own (`team_links` elsewhere), which costs about 1 ms of CPU for a page of 100.
+
+    Built once and only ever filtered (each filter a copy): building it, three subqueries and 27 columns through a
+    join, costs more CPU than running a page of it."""
+    draft = JobVersion.objects.filter(job=OuterRef("pk"), status=VersionStatus.DRAFT).order_by().values("number")
+    newest = JobRun.objects.filter(job_id=OuterRef("pk")).order_by("-created_at", "-id").values("pk")
+    probes = {"draft_number": Subquery(draft[:1]), "latest_run_id": Subquery(newest[:1])}
+    shared_with: tuple[str, ...] = ()
+    if connection.vendor == "postgresql":
+        shared = JobTeam.objects.filter(job_id=OuterRef("pk")).order_by("id").values("team_id")
+        probes["team_ids"], shared_with = ArraySubquery(shared), ("team_ids",)
+    jobs = Job.objects.annotate(current_number=F("current_version__number"), **probes)
+    return jobs.values_list(*LISTED, *shared_with, named=True)
+
+
+def _where(*, team: Team | None = None, cluster: Cluster | None = None) -> Q:
+    """Shared with `team`; whose current version runs on `cluster`."""
+    where = Q()
+    if team is not None:
+        where &= Q(team_links__team=team)
+    if cluster is not None:
+        where &= Q(current_version__cluster=cluster)
+    return where
+
+
+def job_rows(*, principal: Principal, team: Team | None = None, cluster: Cluster | None = None) -> QuerySet:
+    """The jobs of `job_list` (shared with `team`, on `cluster`) as named rows of the `LISTED` columns (what
+    `JobSerializer` shows of them)."""
+    return _visible_jobs(_listed().filter(_where(team=team, cluster=cluster)), principal, "CanViewJobs")
+
+
+def job_rows_counted(
+    *, principal: Principal, team: Team | None = None, cluster: Cluster | None = None
+) -> QuerySet[Job]:
+    """The jobs of `job_rows` with the same arguments, joined to nothing they show: to count them. PostgreSQL counts
+    from an index alone only without the rows' join to the current version, which it removes as unused but which
+    still keeps the index-only scan out (33,000 jobs: 3 ms instead of 7)."""
+    return _visible_jobs(Job.objects.filter(_where(team=team, cluster=cluster)), principal, "CanViewJobs")
+
+
+def job_row_get(*, principal: Principal, job_id: str) -> Any:
+    """One visible job as a row of `job_rows` (404 as `job_get`)."""
+    row = job_rows(principal=principal).filter(pk=job_id).first()
+    if row is None:
+        raise NotFound("Job not found.", code="job_not_found")
+    return row
+
+
+def job_row_at(*, job_id: str, version: JobVersion) -> Any:
+    """The row of `job_rows` of a job (read already, so visible) with `version`'s settings in place of its current
+    version's; its numbers stay the job's."""
+    row = _listed().filter(pk=job_id).get()
+    current = "current_version__"
+    return row._replace(
+        **{name: getattr(version, name.removeprefix(current)) for name in row._fields if name.startswith(current)}
+    )
+
+
+def team_links(rows: Sequence[Any]) -> dict[str, list[str]]:
+    """The ids of the teams each job (a row of `job_rows`) is shared with, in its links' order (as `Job.team_ids`):
+    from the rows themselves on PostgreSQL, else one query."""
+    if rows and "team_ids" in rows[0]._fields:
+        return {row.id: row.team_ids for row in rows}
+    links: dict[str, list[str]] = defaultdict(list)
+    shared = JobTeam.objects.filter(job_id__any=[row.id for row in rows]).order_by("id")
+    for job_id, team_id in shared.values_list("job_id", "team_id"):
+        links[job_id].append(team_id)
+    return links
+
+
+def latest_run_rows(rows: Sequence[Any]) -> dict[str, Any]:
+    """The newest run of each job (rows of `job_rows`) as a named row of the runs lists' columns, by job id; one
+    query, none when no job has run."""
+    ids = [row.latest_run_id for row in rows if row.latest_run_id is not None]
+    if not ids:
+        return {}
+    return {run.job_id: run for run in JobRun.objects.filter(pk__any=ids).values_list(*RUN_COLUMNS, named=True)}
 
 
 def with_numbers(jobs: Sequence[Job]) -> Sequence[Job]:
@@ -41,12 +155,12 @@ def job_get(*, principal: Principal, job_id: str, relation: str = "CanViewJobs")
 
 
 def team_jobs(*, principal: Principal, team: Team) -> QuerySet[Job]:
-    return job_list(principal=principal).filter(team_links__team=team)
+    return job_list(principal=principal).filter(_where(team=team))
 
 
 def cluster_jobs(*, principal: Principal, cluster: Cluster) -> QuerySet[Job]:
     """Jobs whose current version runs on the cluster."""
-    return job_list(principal=principal).filter(current_version__cluster=cluster)
+    return job_list(principal=principal).filter(_where(cluster=cluster))
 
 
 def jobs_using_queries(*, principal: Principal, queries: list[Query]) -> QuerySet[Job]:

@@ -7,7 +7,7 @@ jobs' run counters (`JobRunCount`) without filters, and a count bounded by a fil
 
 import datetime as dt
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -20,9 +20,7 @@ from django.db.models import (
     DurationField,
     ExpressionWrapper,
     F,
-    OuterRef,
     QuerySet,
-    Subquery,
     Sum,
 )
 from django.db.models.expressions import RawSQL
@@ -237,15 +235,6 @@ def run_get(*, principal: Principal, job: Job, run_id: str) -> JobRun:
 def run_timeline(*, run: JobRun) -> list[JobRunStatusChange]:
     """Each status the run entered, oldest first (retries included: the history of one id)."""
     return list(JobRunStatusChange.objects.filter(run=run).order_by("at", "id"))
-
-
-def latest_runs(*, jobs: Sequence[Job]) -> dict[str, JobRun]:
-    """The newest run of each job, in one query (a `LIMIT 1` index probe per job)."""
-    if not jobs:
-        return {}
-    newest = JobRun.objects.filter(job_id=OuterRef("pk")).order_by("-created_at", "-id").values("pk")[:1]
-    ids = Job.objects.filter(pk__in=[job.pk for job in jobs]).annotate(latest=Subquery(newest)).values("latest")
-    return {run.job_id: run for run in JobRun.objects.filter(pk__in=ids)}
 
 
 def backfill_get(*, principal: Principal, job: Job, backfill_id: str) -> JobBackfill:

@@ -34,16 +34,29 @@ def _body(principal: Principal, page: Page, items: Items) -> Response:
     return Response(list_body(page, wire, included=included))
 
 
-def marker_list(principal: Principal, request: Request, queryset: QuerySet, items: Items) -> Response:
-    """A keyset page with the total: `{total, items, included, marker}`."""
-    return _body(principal, marker_page(queryset, request.query_params, with_total=True), items)
+def marker_list(
+    principal: Principal, request: Request, queryset: QuerySet, items: Items, *, counted: QuerySet | None = None
+) -> Response:
+    """A keyset page with the total: `{total, items, included, marker}`; the total counts `counted` (the same list
+    without what its items show, when that costs the count) if given."""
+    page = marker_page(queryset, request.query_params, with_total=counted is None)
+    if counted is not None:
+        page.total = counted.count()
+    return _body(principal, page, items)
 
 
 def numbered_list(
-    principal: Principal, request: Request, queryset: QuerySet, items: Items, options: PageOptions
+    principal: Principal,
+    request: Request,
+    queryset: QuerySet,
+    items: Items,
+    options: PageOptions,
+    *,
+    rows: QuerySet | None = None,
 ) -> Response:
-    """A numbered page (`/me` lists): `{total, items, included}`."""
-    return _body(principal, numbered_page(queryset, request.query_params, options), items)
+    """A numbered page (`/me` lists): `{total, items, included}`; with `rows`, the page's ids and total come from
+    `queryset` and its rows from `rows` (see `numbered_page`)."""
+    return _body(principal, numbered_page(queryset, request.query_params, options, rows=rows), items)
 
 
 def described(principal: Principal, obj: Any, items: Items) -> Response:

@@ -20,7 +20,7 @@ from apps.workloads.api.serializers.responses import (
     TeamEntryListSerializer,
 )
 from apps.workloads.api.views.common import MARKER_PARAMS, TAGS, described, marker_list, numbered_list, page_params
-from apps.workloads.selectors.jobs import cluster_jobs, job_get, job_list, team_jobs, with_numbers
+from apps.workloads.selectors.jobs import job_get, job_row_get, job_rows, job_rows_counted, with_numbers
 from apps.workloads.services import jobs as services
 
 MY_JOBS = PageOptions(sort_fields={"jobKey": ("job_key",), "createdAt": ("created_at",)}, default_sort="createdAt")
@@ -39,13 +39,21 @@ class MyJobsView(OrgApiView):
     )
     def get(self, request: Request) -> Response:
         """The jobs the caller may see (CanViewJobs, through their teams or organization-wide)."""
-        return numbered_list(self.principal, request, job_list(principal=self.principal), job_items, MY_JOBS)
+        return numbered_list(
+            self.principal,
+            request,
+            job_rows_counted(principal=self.principal),
+            job_items,
+            MY_JOBS,
+            rows=job_rows(principal=self.principal),
+        )
 
 
 class JobsView(OrgApiView):
     @extend_schema(tags=TAGS, summary="List jobs", parameters=MARKER_PARAMS, responses={200: JobListSerializer})
     def get(self, request: Request) -> Response:
-        return marker_list(self.principal, request, job_list(principal=self.principal), job_items)
+        jobs = job_rows(principal=self.principal)
+        return marker_list(self.principal, request, jobs, job_items, counted=job_rows_counted(principal=self.principal))
 
     @extend_schema(
         tags=TAGS,
@@ -73,7 +81,7 @@ class JobsView(OrgApiView):
 class JobView(OrgApiView):
     @extend_schema(tags=TAGS, summary="Describe a job", responses={200: JobDescribeSerializer})
     def get(self, request: Request, job: str) -> Response:
-        return described(self.principal, job_get(principal=self.principal, job_id=job), job_items)
+        return described(self.principal, job_row_get(principal=self.principal, job_id=job), job_items)
 
     @extend_schema(tags=TAGS, summary="Delete a job", responses={204: None, 409: ErrorSerializer})
     def delete(self, request: Request, job: str) -> Response:
@@ -135,7 +143,9 @@ class TeamJobsView(OrgApiView):
     def get(self, request: Request, team: str) -> Response:
         """The jobs shared with the team (a team in which the caller may see jobs)."""
         found = team_get(principal=self.principal, team_id=team, relation="CanViewJobs")
-        return marker_list(self.principal, request, team_jobs(principal=self.principal, team=found), job_items)
+        jobs = job_rows(principal=self.principal, team=found)
+        counted = job_rows_counted(principal=self.principal, team=found)
+        return marker_list(self.principal, request, jobs, job_items, counted=counted)
 
 
 class ClusterJobsView(OrgApiView):
@@ -145,4 +155,6 @@ class ClusterJobsView(OrgApiView):
     def get(self, request: Request, cluster: str) -> Response:
         """The jobs whose current version runs on the cluster (one the caller may see: CanViewClusters)."""
         found = cluster_get(principal=self.principal, cluster_id=cluster, relation="CanViewClusters")
-        return marker_list(self.principal, request, cluster_jobs(principal=self.principal, cluster=found), job_items)
+        jobs = job_rows(principal=self.principal, cluster=found)
+        counted = job_rows_counted(principal=self.principal, cluster=found)
+        return marker_list(self.principal, request, jobs, job_items, counted=counted)
