@@ -91,8 +91,9 @@ def _increment(keys: list[tuple[str, int]]) -> list[int]:
         # One round trip for every counter: INCR creates a missing key at 1; the expiry only clears old windows away.
         pipe = client.pipeline(transaction=False)
         for key, ttl in keys:
-            pipe.incr(cache.make_and_validate_key(key))
-            pipe.expire(cache.make_and_validate_key(key), ttl, nx=True)
+            stored = cache.make_and_validate_key(key)
+            pipe.incr(stored)
+            pipe.expire(stored, ttl, nx=True)
         return pipe.execute()[::2]
     counts = []
     for key, ttl in keys:
