@@ -6,7 +6,7 @@ Seeds an organization in PostgreSQL (`BENCH_DATABASE_URL`, default the `lakesail
 created and migrated when missing; its notification log is emptied first): 100 teams, members, 50 clusters
 shared with teams, channels and rules. Then gives each event, a run's as workloads publishes it or a cluster's as
 infra does, to the subscriber the event bus runs (`matching.handle`, registered as `notifications.<type>`) the
-way `deliver()` runs it: in a transaction, inside a savepoint; the notifications are written and, at the commit,
+way `deliver()` runs it: in the delivery's transaction; the notifications are written and, at the commit,
 the fan-out task is enqueued (to Celery's in-memory broker: the enqueue's serialization and publish, not a
 network round trip). Prints the time per event (p50, p95, p99: wall clock, this thread's CPU time, which a
 shared machine's load does not inflate, and the CPU time of matching alone; then the CPU time of the events a
@@ -176,9 +176,9 @@ def event(rng: random.Random, org: Organization, teams: list[Team], members: lis
 
 
 def handle(e: Event) -> None:
-    """As `apps.core.events.deliver` runs a subscriber: its transaction (the enqueue happens at this commit) and
-    the savepoint around the handler. (The bus's own delivery record is not counted.)"""
-    with transaction.atomic(), transaction.atomic():
+    """As `apps.core.events.deliver` runs a subscriber: in its transaction (the enqueue happens at this commit).
+    (The bus's own delivery record is not counted.)"""
+    with transaction.atomic():
         matching.handle(e)
 
 
@@ -268,8 +268,8 @@ def main() -> None:
         per_event = []
         for _ in range(200):
             e = event(rng, org, teams, members)
-            with transaction.atomic(), transaction.atomic(), CaptureQueriesContext(connection) as queries:
-                matching.handle(e)  # the handler's own: not the bus's savepoint around it
+            with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+                matching.handle(e)
             per_event.append(len(queries))
         print(f"  {count:>5} rules -> {min(per_event)} / {statistics.median(per_event):.0f} / {max(per_event)}")
 

@@ -188,40 +188,68 @@ def deliver(event_id: str) -> datetime | None:
     return _settle(row, {s.name for s in matching})
 
 
+class _HandlerFailed(Exception):
+    """A subscriber raised: its transaction is rolled back, and the attempt is recorded in a new one."""
+
+
 def _deliver_once(event: Event, subscription: Subscription) -> None:
-    with transaction.atomic():
-        # The row lock makes a concurrent run of the same delivery wait, then find it delivered.
-        delivery = EventDelivery.objects.select_for_update().get(event_id=event.event_id, subscriber=subscription.name)
-        now = clock.now()
-        if delivery.status != DeliveryStatus.PENDING or (delivery.next_attempt_at and delivery.next_attempt_at > now):
-            return
-        delivery.attempts += 1
-        try:
-            with transaction.atomic():
+    # The handler runs in the delivery's own transaction, not in a savepoint inside it: a savepoint costs two more
+    # round trips on every event, and a failure (rare) can afford a second transaction to record the attempt.
+    try:
+        with transaction.atomic():
+            # The row lock makes a concurrent run of the same delivery wait, then find it delivered.
+            delivery = _due_delivery(event, subscription)
+            if delivery is None:
+                return
+            try:
                 subscription.handler(event)
-        except Exception as exc:  # recorded on the delivery and retried; the other subscribers still run
-            delivery.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-            if delivery.attempts >= MAX_ATTEMPTS:
-                delivery.status = DeliveryStatus.FAILED
-                log.exception(
-                    "event subscriber %s gave up on %s after %d attempts",
-                    subscription.name,
-                    event.event_id,
-                    delivery.attempts,
-                )
-            else:
-                delivery.next_attempt_at = now + retry_delay(delivery.attempts)
-                log.warning(
-                    "event subscriber %s failed on %s (attempt %d): %s",
-                    subscription.name,
-                    event.event_id,
-                    delivery.attempts,
-                    delivery.last_error,
-                )
-        else:
+            except Exception as exc:
+                raise _HandlerFailed from exc
+            delivery.attempts += 1
             delivery.status = DeliveryStatus.DELIVERED
-            delivery.delivered_at = now
+            delivery.delivered_at = delivery.updated_at = clock.now()
             delivery.next_attempt_at = None
+            delivery.save()
+    except _HandlerFailed as failed:
+        _record_failure(event, subscription, failed.__cause__)
+
+
+def _due_delivery(event: Event, subscription: Subscription) -> EventDelivery | None:
+    delivery = EventDelivery.objects.select_for_update().get(event_id=event.event_id, subscriber=subscription.name)
+    if delivery.status != DeliveryStatus.PENDING or (
+        delivery.next_attempt_at and delivery.next_attempt_at > clock.now()
+    ):
+        return None
+    return delivery
+
+
+def _record_failure(event: Event, subscription: Subscription, exc: BaseException | None) -> None:
+    """Count the failed attempt and schedule the next (a concurrent run that settled it meanwhile wins)."""
+    with transaction.atomic():
+        delivery = _due_delivery(event, subscription)
+        if delivery is None:
+            return
+        now = clock.now()
+        delivery.attempts += 1
+        delivery.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+        if delivery.attempts >= MAX_ATTEMPTS:
+            delivery.status = DeliveryStatus.FAILED
+            log.error(
+                "event subscriber %s gave up on %s after %d attempts",
+                subscription.name,
+                event.event_id,
+                delivery.attempts,
+                exc_info=exc,
+            )
+        else:
+            delivery.next_attempt_at = now + retry_delay(delivery.attempts)
+            log.warning(
+                "event subscriber %s failed on %s (attempt %d): %s",
+                subscription.name,
+                event.event_id,
+                delivery.attempts,
+                delivery.last_error,
+            )
         delivery.updated_at = now
         delivery.save()
 

@@ -299,15 +299,18 @@ def write(event: Event, planned: list[Planned]) -> None:
     shared = [
         f.get_db_prep_save(given[f.attname] if f.attname in given else f.get_default(), connection) for f in _SHARED
     ]
-    rows = [
-        [f.get_db_prep_save(value, connection) for f, value in zip(_PER_ROW, (new_id(), *p), strict=True)]
-        for p in planned
-    ]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            document = json.dumps([dict(zip(_ROW_NAMES, row, strict=True)) for row in rows], default=_isoformat)
+            # A row's values are strings and one aware datetime or None, as JSON spells them for PostgreSQL's casts.
+            document = json.dumps(
+                [dict(zip(_ROW_NAMES, (new_id(), *p), strict=True)) for p in planned], default=_isoformat
+            )
             cursor.execute(_recordset_insert(), [*shared, document])
         else:
+            rows = [
+                [f.get_db_prep_save(value, connection) for f, value in zip(_PER_ROW, (new_id(), *p), strict=True)]
+                for p in planned
+            ]
             size = connection.ops.bulk_batch_size([*_SHARED, *_PER_ROW], rows)
             for start in range(0, len(rows), size):
                 batch = rows[start : start + size]

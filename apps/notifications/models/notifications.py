@@ -16,9 +16,18 @@ class Notification(models.Model):
     id = models.CharField(primary_key=True, max_length=20, default=new_id, editable=False)
     # Indexed by notif_log_org_newest_idx (a row written per event and channel: no index it does not need).
     organization = models.ForeignKey("org.Organization", on_delete=models.CASCADE, related_name="+", db_index=False)
-    channel = models.ForeignKey("notifications.Channel", on_delete=models.PROTECT, related_name="notifications")
+    # The id columns' indexes are declared in Meta: a foreign key's own index on PostgreSQL comes with a second,
+    # `varchar_pattern_ops` one for LIKE, which no query of the log makes and every insert would update.
+    channel = models.ForeignKey(
+        "notifications.Channel", on_delete=models.PROTECT, related_name="notifications", db_index=False
+    )
     rule = models.ForeignKey(
-        "notifications.Rule", null=True, blank=True, on_delete=models.SET_NULL, related_name="notifications"
+        "notifications.Rule",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="notifications",
+        db_index=False,
     )
     kind = models.CharField(max_length=16, choices=NotificationKind.choices, default=NotificationKind.EVENT)
     event_id = models.CharField(max_length=20, blank=True, default="")  # indexed by the one-per-channel constraint
@@ -29,7 +38,9 @@ class Notification(models.Model):
     occurred_at = models.DateTimeField(null=True, blank=True)
     # An event held for a digest: when it is due, and the digest notification that carried it.
     digest_due_at = models.DateTimeField(null=True, blank=True)
-    digest = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="digest_items")
+    digest = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="digest_items", db_index=False
+    )
     redelivery_of = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="redeliveries", db_index=False
     )
@@ -52,6 +63,10 @@ class Notification(models.Model):
                 condition=models.Q(status__in=["pending", "delivering"]),
                 name="notif_log_unsent_idx",
             ),
+            models.Index(fields=["channel"], name="notif_log_channel_idx"),
+            models.Index(fields=["rule"], name="notif_log_rule_idx"),
+            # Only the events a digest carried: an event's own row (digest empty) does not touch it.
+            models.Index(fields=["digest"], condition=models.Q(digest__isnull=False), name="notif_log_digest_idx"),
             models.Index(
                 fields=["digest_due_at"],
                 condition=models.Q(digest_due_at__isnull=False, digest__isnull=True),
