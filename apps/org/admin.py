@@ -8,10 +8,13 @@ from apps.org.models import (
     PermissionBundle,
     Policy,
     Role,
+    RoleMemberCount,
     Team,
     TeamMember,
+    TeamMemberCount,
     TeamMemberRole,
     TeamRole,
+    TeamRoleMemberCount,
 )
 
 
@@ -108,3 +111,37 @@ class InvitationAdmin(admin.ModelAdmin):
     search_fields = ["email", "name", "organization__name"]
     exclude = ["token_hash"]
     readonly_fields = ["id", "created_at", "created_by", "invited_by_member", "accepted_at", "accepted_member"]
+
+
+class MemberCountAdmin(admin.ModelAdmin):
+    """The database's triggers keep the counts (`apps/org/models/member_counts.py`): shown, never written here."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(TeamMemberCount)
+class TeamMemberCountAdmin(MemberCountAdmin):
+    list_display = ["team", "members"]
+    list_select_related = ["team"]
+    search_fields = ["team__id"]
+
+
+@admin.register(RoleMemberCount)
+class RoleMemberCountAdmin(MemberCountAdmin):
+    list_display = ["role", "members"]
+    list_select_related = ["role"]
+    search_fields = ["role__id"]
+
+
+@admin.register(TeamRoleMemberCount)
+class TeamRoleMemberCountAdmin(MemberCountAdmin):
+    list_display = ["team_role", "members"]
+    list_select_related = ["team_role"]
+    search_fields = ["team_role__id"]

@@ -1,4 +1,5 @@
 from apps.org.models.invitations import Invitation
+from apps.org.models.member_counts import RoleMemberCount, TeamMemberCount, TeamRoleMemberCount
 from apps.org.models.members import AccountType, Member, MemberRole
 from apps.org.models.organizations import Organization, default_settings
 from apps.org.models.policies import Policy, PrincipalType
@@ -15,9 +16,12 @@ __all__ = [
     "Policy",
     "PrincipalType",
     "Role",
+    "RoleMemberCount",
     "Team",
     "TeamMember",
+    "TeamMemberCount",
     "TeamMemberRole",
     "TeamRole",
+    "TeamRoleMemberCount",
     "default_settings",
 ]

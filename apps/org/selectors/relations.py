@@ -2,7 +2,7 @@
 
 1. Links: the members' org roles, team memberships and the team roles held in them (one UNION ALL).
 2. Entities: the roles, teams and team roles those links name (by id), each with its member count (one UNION ALL;
-   the counts are correlated subqueries, so nothing is grouped or joined across the organization's links).
+   the counts are the database's counters, so nothing reads the organization's links).
 3. The members' users: MFA flags as `Exists()` annotations, recorded addresses by LEFT JOIN.
 
 Links and addresses come back as plain dicts (the attribute names of their models), entities as model instances.
@@ -15,8 +15,8 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db.models import BooleanField, CharField, Exists, F, OuterRef, QuerySet, TextField, Value
 
-from apps.core.api.annotations import related_count
 from apps.org.models import Member, MemberRole, Role, Team, TeamMember, TeamMemberRole, TeamRole
+from apps.org.models.member_counts import MEMBER_COUNT
 from apps.org.selectors.roles import with_permission_counts
 
 _AUDIT = ("id", "created_at", "created_by", "updated_at", "updated_by")
@@ -158,13 +158,12 @@ def _entities(
 
     def arm(queryset: QuerySet, kind: str, **columns: Any) -> QuerySet:
         values = {f"e_{name}": columns[name] if name in columns else F(name) for name in _ENTITY_COLUMNS}
-        return _arm(queryset, e_kind=Value(kind), **audit, **values, e_members=columns["member_count"])
+        return _arm(queryset, e_kind=Value(kind), **audit, **values, e_members=MEMBER_COUNT)
 
     roles = arm(
         Role.objects.filter(pk__any=role_ids),
         "role",
         default_role_id=Value(None, output_field=CharField()),
-        member_count=related_count(MemberRole.objects.all(), "role_id"),
     )
     team_roles = arm(
         TeamRole.objects.filter(pk__any=team_role_ids),
@@ -172,7 +171,6 @@ def _entities(
         all_teams=flag(),
         break_glass=flag(),
         default_role_id=Value(None, output_field=CharField()),
-        member_count=related_count(TeamMemberRole.objects.all(), "team_role_id"),
     )
     teams = arm(
         Team.objects.filter(pk__any=team_ids),
@@ -181,7 +179,6 @@ def _entities(
         description=text(),
         all_teams=flag(),
         break_glass=flag(),
-        member_count=related_count(TeamMember.objects.all(), "team_id"),
     )
     found: dict[str, list[Any]] = {"role": [], "team": [], "team_role": []}
     for kind, *row, members in roles.union(team_roles, teams, all=True):

@@ -1,25 +1,22 @@
-from django.db.models import Count, QuerySet
+from django.db.models import QuerySet
 
 from apps.core.api.pagination import PageOptions
 from apps.core.errors import NotFound
 from apps.core.principal import Principal
 from apps.org.access import visible
 from apps.org.models import PermissionBundle, Role, TeamRole
+from apps.org.models.member_counts import MEMBER_COUNT
 from apps.org.permissions import SYSTEM_ORG_ROLES, SYSTEM_TEAM_ROLES, SystemRole, team_role_permissions
 
 ROLE_PAGE = PageOptions(sort_fields={"name": ("name",)}, default_sort="name", search_fields=("name", "description"))
 
 
 def role_list(*, principal: Principal) -> QuerySet[Role]:
-    return visible(Role.objects.all(), principal, "CanViewRoles").annotate(
-        member_count=Count("member_links", distinct=True)
-    )
+    return visible(Role.objects.all(), principal, "CanViewRoles").annotate(member_count=MEMBER_COUNT)
 
 
 def team_role_list(*, principal: Principal) -> QuerySet[TeamRole]:
-    return visible(TeamRole.objects.all(), principal, "CanViewRoles").annotate(
-        member_count=Count("member_links", distinct=True)
-    )
+    return visible(TeamRole.objects.all(), principal, "CanViewRoles").annotate(member_count=MEMBER_COUNT)
 
 
 def role_get(*, principal: Principal, role_id: str) -> Role:

@@ -1,12 +1,12 @@
 from django.db.models import QuerySet
 
-from apps.core.api.annotations import related_count
 from apps.core.api.pagination import PageOptions
 from apps.core.console_list import ListOptions
 from apps.core.errors import NotFound
 from apps.core.principal import Principal
 from apps.org.access import visible
 from apps.org.models import Member, Team, TeamMember
+from apps.org.models.member_counts import MEMBER_COUNT
 
 TEAM_SORTS = {"name": ("name",), "members": ("member_count", "name")}
 TEAM_LIST = ListOptions(sorts=TEAM_SORTS, default_sort="name", search_fields=("name",))
@@ -18,10 +18,8 @@ TEAM_MEMBER_PAGE = PageOptions(
 
 
 def team_list(*, principal: Principal, relation: str = "CanViewTeams") -> QuerySet[Team]:
-    """Teams the principal may see, with their member counts."""
-    return visible(Team.objects.all(), principal, relation, team_field="id").annotate(
-        member_count=related_count(TeamMember.objects.all(), "team_id")
-    )
+    """Teams the principal may see, with their member counts (kept by the database: `TeamMemberCount`)."""
+    return visible(Team.objects.all(), principal, relation, team_field="id").annotate(member_count=MEMBER_COUNT)
 
 
 def team_names(*, principal: Principal) -> QuerySet[Team]:

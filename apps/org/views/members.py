@@ -77,11 +77,8 @@ def members_page(request: HttpRequest) -> HttpResponse:
     roles = list(Role.objects.filter(organization=principal.org).order_by("name"))
     can_invite = has(principal, "CanManageInvitations")
     context.update(roles=roles, teams=teams, can_invite=can_invite)
-    if can_invite:
-        context.update(
-            invite_form=InviteForm(org=principal.org, teams=teams, roles=roles),
-            **_invitations_context(request, request.session.pop(NEW_LINK_SESSION_KEY, None)),
-        )
+    if can_invite:  # the invitation form is loaded when its dialog opens
+        context.update(_invitations_context(request, request.session.pop(NEW_LINK_SESSION_KEY, None)))
     return render(request, "org/members.html", context)
 
 
