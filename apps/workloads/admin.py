@@ -8,6 +8,7 @@ from apps.workloads.models import (
     ComputeInstance,
     Job,
     JobBackfill,
+    JobCount,
     JobRun,
     JobRunCount,
     JobRunStatusChange,
@@ -162,6 +163,22 @@ class JobRunCountAdmin(admin.ModelAdmin):
     search_fields = ["job__id", "job__job_key"]
     list_select_related = ["job", "organization"]
     readonly_fields = ["job", "organization", "runs"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(JobCount)
+class JobCountAdmin(admin.ModelAdmin):
+    """Kept by database triggers on the job table (models/job_counts.py): read only."""
+
+    list_display = ["organization", "jobs"]
+    search_fields = ["organization__id", "organization__name"]
+    list_select_related = ["organization"]
+    readonly_fields = ["organization", "jobs"]
 
     def has_add_permission(self, request) -> bool:
         return False

@@ -20,8 +20,9 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet
-from django.db.models import IntegerField, Q, QuerySet, Value
+from django.db.models import IntegerField, Q, QuerySet, Subquery, Value
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce
 
 from apps.core.errors import InvalidInput
 
@@ -170,10 +171,17 @@ class PageOptions:
 
 
 def numbered_page(
-    queryset: QuerySet, params: Mapping[str, str], options: PageOptions, *, rows: QuerySet | None = None
+    queryset: QuerySet,
+    params: Mapping[str, str],
+    options: PageOptions,
+    *,
+    rows: QuerySet | None = None,
+    total: QuerySet | None = None,
 ) -> Page:
     """A numbered page of `queryset`. `rows`: the same list built to read the page's rows (wider, with joins), when
-    `queryset` is the narrow one that sorts, skips and counts best (an index-only scan)."""
+    `queryset` is the narrow one that sorts, skips and counts best (an index-only scan). `total`: a query of the
+    list's number of rows (a counter's one value, none meaning 0), read instead of counting them unless a search
+    narrows the list."""
     limit = parse_limit(params)
     page = parse_page(params)
     sort_by = params.get("sortBy") or options.default_sort
@@ -184,7 +192,8 @@ def numbered_page(
     if direction not in ("asc", "desc"):
         raise InvalidInput("sortDirection must be asc or desc.", field_errors={"sortDirection": "Must be asc or desc."})
     search = parse_search(params)
-    if search and options.search_fields:
+    narrowed = bool(search and options.search_fields)
+    if narrowed:
         queryset = queryset.filter(reduce(or_, (Q(**{f"{f}__icontains": search}) for f in options.search_fields)))
     sign = "-" if direction == "desc" else ""
     queryset = queryset.order_by(*(f"{sign}{f}" for f in options.sort_fields[sort_by]), f"{sign}id")
@@ -194,7 +203,12 @@ def numbered_page(
     # Ids first, rows second: the database sorts and skips narrow (index-only) rows, and builds the wide ones with
     # their joins only for the page, so a deep page costs about what the first one does. The total rides along
     # with the ids, so a page is two round trips.
-    found = list(queryset.values_list("pk", total_of(queryset))[offset : offset + limit])
+    counted = (
+        total_of(queryset)
+        if total is None or narrowed
+        else Coalesce(Subquery(total), Value(0), output_field=IntegerField())
+    )
+    found = list(queryset.values_list("pk", counted)[offset : offset + limit])
     if not found:
         return Page(objects=[], total=queryset.count() if offset else 0)
     ids = [pk for pk, _total in found]

@@ -9,6 +9,7 @@ from apps.workloads.models.choices import (
     VersionStatus,
 )
 from apps.workloads.models.compute_configs import ComputeConfig, ExecutionMode, WorkloadType
+from apps.workloads.models.job_counts import JobCount
 from apps.workloads.models.jobs import Job, JobTeam, JobVersion
 from apps.workloads.models.queries import Query, QueryTeam
 from apps.workloads.models.run_counts import JobRunCount
@@ -56,6 +57,7 @@ __all__ = [
     "InfraStatus",
     "Job",
     "JobBackfill",
+    "JobCount",
     "JobRun",
     "JobRunCount",
     "JobRunStatus",

@@ -35,12 +35,21 @@ def _body(principal: Principal, page: Page, items: Items) -> Response:
 
 
 def marker_list(
-    principal: Principal, request: Request, queryset: QuerySet, items: Items, *, counted: QuerySet | None = None
+    principal: Principal,
+    request: Request,
+    queryset: QuerySet,
+    items: Items,
+    *,
+    counted: QuerySet | None = None,
+    total: QuerySet | None = None,
 ) -> Response:
-    """A keyset page with the total: `{total, items, included, marker}`; the total counts `counted` (the same list
-    without what its items show, when that costs the count) if given."""
-    page = marker_page(queryset, request.query_params, with_total=counted is None)
-    if counted is not None:
+    """A keyset page with the total: `{total, items, included, marker}`; the total is read from `total` (a query of a
+    counter's one value, none meaning 0) if given, else counts `counted` (the same list without what its items show,
+    when that costs the count) if given, else the list."""
+    page = marker_page(queryset, request.query_params, with_total=counted is None and total is None)
+    if total is not None:
+        page.total = total.first() or 0
+    elif counted is not None:
         page.total = counted.count()
     return _body(principal, page, items)
 
@@ -53,10 +62,12 @@ def numbered_list(
     options: PageOptions,
     *,
     rows: QuerySet | None = None,
+    total: QuerySet | None = None,
 ) -> Response:
     """A numbered page (`/me` lists): `{total, items, included}`; with `rows`, the page's ids and total come from
-    `queryset` and its rows from `rows` (see `numbered_page`)."""
-    return _body(principal, numbered_page(queryset, request.query_params, options, rows=rows), items)
+    `queryset` and its rows from `rows`; with `total`, the total is read (see `numbered_page`)."""
+    page = numbered_page(queryset, request.query_params, options, rows=rows, total=total)
+    return _body(principal, page, items)
 
 
 def described(principal: Principal, obj: Any, items: Items) -> Response:
