@@ -20,7 +20,7 @@ from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, QueryDict
 
-from apps.core.api.pagination import page_number, total_of
+from apps.core.api.pagination import page_at, page_number
 from apps.core.htmx import is_partial
 
 SEARCH, SORT, DIRECTION, PAGE = "q", "sort", "dir", "page"
@@ -132,16 +132,6 @@ def list_search(request: HttpRequest) -> str:
     return request.GET.get(SEARCH, "").strip()[: settings.LIST_MAX_SEARCH_LENGTH]
 
 
-def _page_and_total(queryset: QuerySet, page: int, size: int) -> tuple[list[Any], int]:
-    """A page and the list's total in one query: the total rides along with each row (`total_of`, computed once).
-    A page past the end has no row to carry it: then it is counted alone."""
-    offset = (page - 1) * size
-    items = list(queryset.annotate(list_total=total_of(queryset))[offset : offset + size])
-    if items:
-        return items, items[0].list_total
-    return [], queryset.count() if offset else 0
-
-
 def console_list(
     request: HttpRequest,
     queryset: QuerySet,
@@ -169,12 +159,13 @@ def console_list(
     sign = "-" if direction == "desc" else ""
     queryset = queryset.order_by(*(f"{sign}{f}" for f in options.sorts[sort]), f"{sign}pk")
 
-    requested = page_number(params.get(PAGE))
-    items, total = _page_and_total(queryset, requested, options.page_size)
-    pages = max(1, -(-total // options.page_size))
+    requested, size = page_number(params.get(PAGE)), options.page_size
+    found = page_at(queryset, (requested - 1) * size, size)
+    pages = max(1, -(-(found.total or 0) // size))
     page = min(requested, pages)
     if page != requested:  # past the end (a kept link to a list that shrank): the last page
-        items, total = _page_and_total(queryset, page, options.page_size)
+        found = page_at(queryset, (page - 1) * size, size)
+    items, total = found.objects, found.total or 0
 
     kept = {name: params.get(name, "").strip() for name in filters}
     state = QueryDict(mutable=True)

@@ -200,15 +200,16 @@ def numbered_page(
     offset = (page - 1) * limit
     if not limit:
         return Page(objects=[], total=queryset.count())
-    # Ids first, rows second: the database sorts and skips narrow (index-only) rows, and builds the wide ones with
-    # their joins only for the page, so a deep page costs about what the first one does. The total rides along
-    # with the ids, so a page is two round trips.
-    counted = (
-        total_of(queryset)
-        if total is None or narrowed
-        else Coalesce(Subquery(total), Value(0), output_field=IntegerField())
-    )
-    found = list(queryset.values_list("pk", counted)[offset : offset + limit])
+    counted = None if total is None or narrowed else Coalesce(Subquery(total), Value(0), output_field=IntegerField())
+    return page_at(queryset, offset, limit, rows=rows, counted=counted)
+
+
+def page_at(queryset: QuerySet, offset: int, limit: int, *, rows: QuerySet | None = None, counted: Any = None) -> Page:
+    """The `limit` rows of the ordered `queryset` after `offset`, with its total: ids first, rows second. The
+    database sorts and skips narrow (index-only) rows and builds the wide ones with their joins only for the page, so
+    a deep page costs about what the first one does; the total rides along with the ids (`counted`, an expression
+    of it, else `total_of`), so a page is two round trips. `rows`: the same list built to read the page's rows."""
+    found = list(queryset.values_list("pk", counted or total_of(queryset))[offset : offset + limit])
     if not found:
         return Page(objects=[], total=queryset.count() if offset else 0)
     ids = [pk for pk, _total in found]
