@@ -219,7 +219,7 @@ REST_FRAMEWORK = {
         "apps.identity.api.authentication.ConsoleSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_RENDERER_CLASSES": ["apps.core.api.renderers.JSONRenderer"],  # DRF's bytes, written by orjson
     "DEFAULT_PARSER_CLASSES": ["apps.core.api.parsers.JSONParser"],  # with the JSON nesting limit
     "EXCEPTION_HANDLER": "apps.core.api.exceptions.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "apps.core.api.schema.AutoSchema",
