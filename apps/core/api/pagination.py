@@ -23,6 +23,7 @@ from django.core.exceptions import EmptyResultSet
 from django.db.models import IntegerField, Q, QuerySet, Subquery, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
+from django.db.models.query import ModelIterable
 
 from apps.core.errors import InvalidInput
 
@@ -208,8 +209,15 @@ def page_at(queryset: QuerySet, offset: int, limit: int, *, rows: QuerySet | Non
     """The `limit` rows of the ordered `queryset` after `offset`, with its total: ids first, rows second. The
     database sorts and skips narrow (index-only) rows and builds the wide ones with their joins only for the page, so
     a deep page costs about what the first one does; the total rides along with the ids (`counted`, an expression
-    of it, else `total_of`), so a page is two round trips. `rows`: the same list built to read the page's rows."""
-    found = list(queryset.values_list("pk", counted or total_of(queryset))[offset : offset + limit])
+    of it, else `total_of`), so a page is two round trips. `rows`: the same list built to read the page's rows.
+
+    The first page of a list of models skips nothing: its rows come in one query, each with the total beside it
+    (half the ORM's work of a short page, and a round trip less)."""
+    counted = counted or total_of(queryset)
+    if offset == 0 and rows is None and queryset._iterable_class is ModelIterable:
+        first = list(queryset.annotate(list_total=counted)[:limit])
+        return Page(objects=first, total=first[0].list_total if first else 0)
+    found = list(queryset.values_list("pk", counted)[offset : offset + limit])
     if not found:
         return Page(objects=[], total=queryset.count() if offset else 0)
     ids = [pk for pk, _total in found]
