@@ -35,11 +35,17 @@ run: install ## Migrate, ensure the demo organization, start web + worker + beat
 	$(BIN)/python manage.py ensure_local_connection
 	./scripts/run.sh
 
-tests/oidc_provider/node_modules/.installed: tests/oidc_provider/package.json tests/oidc_provider/package-lock.json
-	npm ci --prefix tests/oidc_provider --no-audit --no-fund
+# npm's packages go to a cache outside the checkout, one folder per lock file (tests/plugins/oidc.py finds it the same
+# way): the project's tree holds only its own files, and checkouts with the same lock file share one install.
+OIDC_PROVIDER_HOME := $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/lakesail-console/oidc-provider-$(shell sha256sum tests/oidc_provider/package-lock.json | cut -c1-12)
+
+$(OIDC_PROVIDER_HOME)/.installed: tests/oidc_provider/package.json tests/oidc_provider/package-lock.json
+	mkdir -p $(OIDC_PROVIDER_HOME)
+	cp tests/oidc_provider/package.json tests/oidc_provider/package-lock.json $(OIDC_PROVIDER_HOME)/
+	npm ci --prefix $(OIDC_PROVIDER_HOME) --no-audit --no-fund
 	touch $@
 
-oidc-provider: tests/oidc_provider/node_modules/.installed ## The OpenID provider the SSO tests start (npm oidc-provider)
+oidc-provider: $(OIDC_PROVIDER_HOME)/.installed ## The OpenID provider the SSO tests start (npm oidc-provider, in ~/.cache)
 
 test: install-dev chromium oidc-provider ## Migrations check, lint, and the whole test suite
 	$(BIN)/python manage.py makemigrations --check --dry-run

@@ -4,7 +4,9 @@ They model two organizations' identity providers. Both know dana@example.test, u
 `sub`s, so tests can prove that an email alone never joins two identities.
 """
 
+import hashlib
 import json
+import os
 import select
 import subprocess
 import tempfile
@@ -18,6 +20,16 @@ import pytest
 import requests
 
 PROVIDER_DIR = Path(__file__).resolve().parents[1] / "oidc_provider"
+
+
+def provider_home() -> Path:
+    """Where `make oidc-provider` installs the npm packages: a cache outside the checkout, one folder per lock file
+    (the Makefile names it the same way)."""
+    lock = hashlib.sha256((PROVIDER_DIR / "package-lock.json").read_bytes()).hexdigest()[:12]
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return cache / "lakesail-console" / f"oidc-provider-{lock}"
+
+
 IDP_PASSWORD = "idp-password-1"
 INITIAL_ACCESS_TOKEN = "test-initial-access-token"
 
@@ -82,15 +94,23 @@ class OidcProvider:
 
 
 def _start(accounts: list[dict[str, Any]]) -> OidcProvider:
-    if not (PROVIDER_DIR / "node_modules" / "oidc-provider").exists():
-        pytest.fail("oidc-provider is not installed: run `make oidc-provider` (npm ci --prefix tests/oidc_provider)")
+    home = provider_home()
+    if not (home / "node_modules" / "oidc-provider").exists():
+        pytest.fail(f"oidc-provider is not installed in {home}: run `make oidc-provider`")
+    # Node resolves the script's imports from its own folder: the server runs from beside the packages. Replaced
+    # whole (another test worker may be starting it), and only when it changed.
+    script, source = home / "server.mjs", (PROVIDER_DIR / "server.mjs").read_bytes()
+    if not script.exists() or script.read_bytes() != source:
+        staged = home / f"server.mjs.{os.getpid()}"
+        staged.write_bytes(source)
+        os.replace(staged, script)
     options = {
         "initialAccessToken": INITIAL_ACCESS_TOKEN,
         "accounts": [{**a, "password": IDP_PASSWORD} for a in accounts],
     }
     log = tempfile.TemporaryFile()  # noqa: SIM115 (lives as long as the provider process)
     process = subprocess.Popen(
-        ["node", str(PROVIDER_DIR / "server.mjs"), json.dumps(options)],
+        ["node", str(script), json.dumps(options)],
         stdout=subprocess.PIPE,
         stderr=log,
         text=True,
