@@ -55,7 +55,7 @@ def _free_port() -> int:
 
 
 @contextmanager
-def gunicorn(workers: int = 2) -> Iterator[str]:
+def gunicorn(workers: int = int(os.environ.get("BENCH_WORKERS", "2"))) -> Iterator[str]:
     """The console under gunicorn (sync workers, as the README deploys it) on a free loopback port."""
     port = _free_port()
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings", "PYTHONPATH": str(ROOT)}

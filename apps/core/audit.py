@@ -18,6 +18,7 @@ from django.db import models
 from apps.core import clock
 from apps.core.actor import ANONYMOUS, KINDS, SYSTEM, Actor, current_actor
 from apps.core.audit_context import current_request
+from apps.core.db.fields import JSONField
 from apps.core.ids import new_id
 
 SUCCESS = "success"
@@ -51,7 +52,7 @@ class AuditEvent(models.Model):
     user_agent = models.CharField(max_length=512, blank=True, default="")
     request_id = models.CharField(max_length=64, blank=True, default="")
     outcome = models.CharField(max_length=16, choices=[(o, o) for o in OUTCOMES], default=SUCCESS)
-    changes = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder)
+    changes = JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder)
     created_at = models.DateTimeField(db_index=True)
 
     class Meta:

@@ -3,8 +3,11 @@
 Building and compiling a QuerySet costs more than running it for small, hot queries (the grants UNION of every API
 request: ~1 ms of Python on each call). A CompiledQuery builds the QuerySet once per database with sentinel values
 in place of its parameters, keeps the SQL, and later only substitutes the real values, in the positions where the
-sentinels ended up. Rows come back as tuples, through the same database converters Django applies, or as model
-instances (with what `select_related` joined) as Django's own iterator builds them.
+sentinels ended up. Rows come back as tuples or named rows, through the same database converters Django applies,
+or as model instances (with what `select_related` joined) as Django's own iterator builds them.
+
+A name given in `lists` takes a list (`pk__any=ids`): PostgreSQL binds it as one array parameter; other databases
+write a placeholder per value, so there the QuerySet is built for each call.
 """
 
 from collections.abc import Callable, Sequence
@@ -13,23 +16,34 @@ from typing import Any
 from django.db import connections
 from django.db.models import Model, QuerySet
 from django.db.models.query import get_related_populators  # type: ignore[attr-defined]
+from django.db.models.utils import create_namedtuple_class
 
 
 class CompiledQuery:
-    def __init__(self, build: Callable[..., QuerySet], *names: str) -> None:
-        """`build(**{name: value})` returns a QuerySet (`values_list()` for `rows`, of models for `objects`); every
-        name must reach the SQL as a parameter."""
+    def __init__(self, build: Callable[..., QuerySet], *names: str, lists: tuple[str, ...] = ()) -> None:
+        """`build(**{name: value})` returns a QuerySet (`values_list()` for `rows` and `named_rows`, of models for
+        `objects`); every name must reach the SQL as a parameter, those in `lists` as a list."""
         self.build = build
         self.names = names
+        self.lists = lists
         self._compiled: dict[str, tuple[str, list[int | None], list[Any], Any, Sequence[Any]]] = {}
 
+    def _compiles(self, alias: str) -> bool:
+        return not self.lists or connections[alias].vendor == "postgresql"
+
     def _compile(self, alias: str) -> tuple[str, list[int | None], list[Any], Any, Sequence[Any]]:
-        sentinels = {name: f"\x00compiled-{name}\x00" for name in self.names}
-        queryset = self.build(**sentinels)
+        sentinels = [
+            [f"\x00compiled-{name}\x00"] if name in self.lists else f"\x00compiled-{name}\x00" for name in self.names
+        ]
+        queryset = self.build(**dict(zip(self.names, sentinels, strict=True)))
         compiler = queryset.query.get_compiler(using=alias)
         sql, params = compiler.as_sql()
-        order = {value: index for index, value in enumerate(sentinels.values())}
-        slots = [order.get(param) if isinstance(param, str) else None for param in params]
+        slots = [
+            next(
+                (i for i, sentinel in enumerate(sentinels) if type(param) is type(sentinel) and param == sentinel), None
+            )
+            for param in params
+        ]
         found = {slot for slot in slots if slot is not None}
         if found != set(range(len(self.names))):
             raise ValueError(f"not every name became a parameter of the query: {self.names}")
@@ -51,10 +65,23 @@ class CompiledQuery:
         return [tuple(row) for row in compiler.apply_converters(fetched, converters)], compiler
 
     def rows(self, using: str = "default", **values: Any) -> list[tuple[Any, ...]]:
+        if not self._compiles(using):
+            return [tuple(row) for row in self.build(**values).using(using)]
         return self._fetch(using, values)[0]
+
+    def named_rows(self, using: str = "default", **values: Any) -> list[tuple[Any, ...]]:
+        """Rows as `values_list(..., named=True)`, which `build` returns, makes them."""
+        if not self._compiles(using):
+            return list(self.build(**values).using(using))
+        rows, compiler = self._fetch(using, values)
+        query = compiler.query
+        row = create_namedtuple_class(*query.extra_select, *query.values_select, *query.annotation_select)
+        return [row._make(values) for values in rows]
 
     def objects(self, using: str = "default", **values: Any) -> list[Model]:
         """Model instances, built as `ModelIterable` builds them (the related objects `select_related` joined)."""
+        if not self._compiles(using):
+            return list(self.build(**values).using(using))
         rows, compiler = self._fetch(using, values)
         klass_info, select = compiler.klass_info, compiler.select
         start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1

@@ -24,6 +24,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 
 from apps.core import clock
+from apps.core.db.fields import JSONField
 from apps.core.ids import new_id
 
 log = logging.getLogger(__name__)
@@ -65,7 +66,7 @@ class OutboxEvent(models.Model):
     resource_type = models.CharField(max_length=64)
     resource_id = models.CharField(max_length=64)
     organization_id = models.CharField(max_length=20, null=True, blank=True, db_index=True)
-    payload = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder)
+    payload = JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder)
     occurred_at = models.DateTimeField(db_index=True)
     due_at = models.DateTimeField()  # when delivery is (next) due
     settled_at = models.DateTimeField(null=True, blank=True)  # every subscriber delivered or given up

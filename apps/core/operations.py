@@ -6,6 +6,7 @@ from typing import Any
 from django.db import models, transaction
 
 from apps.core import clock
+from apps.core.db.fields import JSONField
 from apps.core.errors import ApplicationError
 from apps.core.ids import new_id
 
@@ -37,9 +38,9 @@ class Operation(models.Model):
     member_id = models.CharField(max_length=20, blank=True, default="")
     operation = models.CharField(max_length=64)
     status = models.CharField(max_length=16, choices=OperationStatus.choices, default=OperationStatus.PENDING)
-    result = models.JSONField(null=True, blank=True)
-    error = models.JSONField(null=True, blank=True)
-    progress = models.JSONField(default=empty_progress)
+    result = JSONField(null=True, blank=True)
+    error = JSONField(null=True, blank=True)
+    progress = JSONField(default=empty_progress)
     resource_type = models.CharField(max_length=32, blank=True, default="")
     resource_id = models.CharField(max_length=20, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)

@@ -337,6 +337,17 @@ def visible(
     return queryset.filter(**{f"{team_field}__in": teams}).distinct()
 
 
+def visible_teams(principal: Principal, relation: str, ids: Iterable[str]) -> list[str]:
+    """Of these ids of the principal's organization's teams, those `visible(teams, ..., team_field="id")` shows:
+    for a list of teams read by id in one compiled query instead of a QuerySet built for each call."""
+    if principal.org is None:
+        return []
+    held = grants(principal)
+    if relation in held.org_wide:
+        return list(ids)
+    return [team for team in ids if relation in held.in_teams.get(team, ())]
+
+
 # Where each permission comes from, for people reading a member's or a service account's effective permissions.
 # The same rules as `_combine` (tests compare the two), spelled out per source instead of merged.
 

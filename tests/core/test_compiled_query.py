@@ -43,3 +43,24 @@ def test_compiled_objects_are_the_models_with_what_select_related_joined(acme):
     assert all(t._state.db == "default" and not t._state.adding for t in teams)
     assert Team.organization.is_cached(teams[0]) and teams[0].organization.name == acme.name
     assert query.objects(org_id="nobody") == []
+
+
+def teams_among(*, org_id, ids):
+    return (
+        Team.objects.filter(organization_id=org_id, pk__any=ids)
+        .order_by("name", "id")
+        .values_list("id", "name", "created_at", named=True)
+    )
+
+
+@pytest.mark.django_db
+def test_a_list_name_takes_any_list_and_named_rows_are_named(acme, globex):
+    query = CompiledQuery(teams_among, "org_id", "ids", lists=("ids",))
+    teams = [Team.objects.create(organization=acme, name=name) for name in ("C", "A", "B")]
+    elsewhere = Team.objects.create(organization=globex, name="Z")
+    for ids in ([teams[0].pk], [t.pk for t in teams], [teams[1].pk, elsewhere.pk], ["nobody"]):
+        expected = list(teams_among(org_id=acme.pk, ids=ids))
+        named = query.named_rows(org_id=acme.pk, ids=ids)
+        assert named == expected and query.rows(org_id=acme.pk, ids=ids) == [tuple(row) for row in expected]
+        assert [row.name for row in named] == [row.name for row in expected]
+    assert [row.name for row in query.named_rows(org_id=acme.pk, ids=[t.pk for t in teams])] == ["A", "B", "C"]

@@ -8,6 +8,7 @@ Teams are given access to the provisioned cluster (so before it is provisioned t
 
 from django.db import models
 
+from apps.core.db.fields import JSONField
 from apps.core.models import BaseModel
 from apps.infra.models.statuses import HealthStatus, ResourceStatus
 
@@ -18,10 +19,10 @@ class ProvisionedCluster(BaseModel):
     network = models.ForeignKey("infra.Network", on_delete=models.PROTECT, related_name="clusters")
     name = models.CharField(max_length=200)
     region = models.CharField(max_length=64)
-    config = models.JSONField(default=dict, blank=True)
-    provider_metadata = models.JSONField(default=dict, blank=True)
-    iac_state = models.JSONField(default=dict, blank=True)
-    iac_outputs = models.JSONField(default=dict, blank=True)
+    config = JSONField(default=dict, blank=True)
+    provider_metadata = JSONField(default=dict, blank=True)
+    iac_state = JSONField(default=dict, blank=True)
+    iac_outputs = JSONField(default=dict, blank=True)
     job_runner_role_arn = models.CharField(max_length=300, blank=True, default="")
     status = models.CharField(max_length=16, choices=ResourceStatus.choices, default=ResourceStatus.PENDING)
     status_message = models.TextField(blank=True, default="")

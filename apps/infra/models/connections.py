@@ -5,6 +5,7 @@ import secrets
 from django.db import models
 
 from apps.core.crypto import EncryptedTextField
+from apps.core.db.fields import JSONField
 from apps.core.models import BaseModel
 from apps.infra.models.statuses import ConnectionStatus, ProviderKey
 
@@ -17,7 +18,7 @@ class Connection(BaseModel):
     organization = models.ForeignKey("org.Organization", on_delete=models.CASCADE, related_name="+")
     name = models.CharField(max_length=200)
     provider = models.CharField(max_length=16, choices=ProviderKey.choices)
-    provider_config = models.JSONField(default=dict, blank=True)
+    provider_config = JSONField(default=dict, blank=True)
     # aws: the sts:ExternalId the customer's role trusts; generated here, never on the wire except in the template.
     external_id = EncryptedTextField(default=new_external_id)
     status = models.CharField(max_length=16, choices=ConnectionStatus.choices, default=ConnectionStatus.PENDING)
@@ -26,7 +27,7 @@ class Connection(BaseModel):
     template_synced_at = models.DateTimeField(null=True, blank=True)
     template_sync_message = models.TextField(blank=True, default="")
     # What template-sync steps persist between runs (their `StepContext.state`); not on the wire.
-    template_state = models.JSONField(default=dict, blank=True)
+    template_state = JSONField(default=dict, blank=True)
     last_operation = models.ForeignKey(
         "core.Operation", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -2,6 +2,7 @@
 
 from django.db import models
 
+from apps.core.db.fields import JSONField
 from apps.core.models import BaseModel
 from apps.infra.models.statuses import NETWORK_STATUSES, ResourceStatus
 
@@ -13,9 +14,9 @@ class Network(BaseModel):
     name = models.CharField(max_length=200)
     region = models.CharField(max_length=64)
     provider_network_id = models.CharField(max_length=200, blank=True, default="")
-    config = models.JSONField(default=dict, blank=True)
-    iac_state = models.JSONField(default=dict, blank=True)
-    iac_outputs = models.JSONField(default=dict, blank=True)
+    config = JSONField(default=dict, blank=True)
+    iac_state = JSONField(default=dict, blank=True)
+    iac_outputs = JSONField(default=dict, blank=True)
     status = models.CharField(max_length=16, choices=ResourceStatus.choices, default=ResourceStatus.PENDING)
     status_message = models.TextField(blank=True, default="")
     last_operation = models.ForeignKey(

@@ -1,6 +1,7 @@
 from django.db import models
 
 from apps.core.crypto import EncryptedTextField
+from apps.core.db.fields import JSONField
 from apps.core.models import BaseModel
 from apps.notifications.models.statuses import ChannelStatus, ChannelType
 
@@ -24,7 +25,7 @@ class Channel(BaseModel):
     )
     type = models.CharField(max_length=16, choices=ChannelType.choices)
     name = models.CharField(max_length=200)
-    config = models.JSONField(default=dict, blank=True)
+    config = JSONField(default=dict, blank=True)
     secrets = EncryptedTextField(blank=True, default="")
     status = models.CharField(max_length=16, choices=ChannelStatus.choices, default=ChannelStatus.ACTIVE)
     status_message = models.TextField(blank=True, default="")

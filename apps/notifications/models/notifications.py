@@ -1,6 +1,7 @@
 from django.db import models
 
 from apps.core import clock
+from apps.core.db.fields import JSONField
 from apps.core.ids import new_id
 from apps.notifications.models.statuses import NotificationKind, NotificationStatus, SubjectState
 
@@ -34,7 +35,7 @@ class Notification(models.Model):
     event_type = models.CharField(max_length=64, blank=True, default="")
     resource_type = models.CharField(max_length=64, blank=True, default="")
     resource_id = models.CharField(max_length=64, blank=True, default="")
-    payload = models.JSONField(default=dict, blank=True)
+    payload = JSONField(default=dict, blank=True)
     occurred_at = models.DateTimeField(null=True, blank=True)
     # An event held for a digest: when it is due, and the digest notification that carried it.
     digest_due_at = models.DateTimeField(null=True, blank=True)

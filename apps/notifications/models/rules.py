@@ -1,5 +1,6 @@
 from django.db import models
 
+from apps.core.db.fields import JSONField
 from apps.core.ids import new_id
 from apps.core.models import BaseModel
 from apps.notifications.models.statuses import DeliveryMode, ScopeType
@@ -22,7 +23,7 @@ class Rule(BaseModel):
     resource_type = models.CharField(max_length=32)
     scope_type = models.CharField(max_length=16, choices=ScopeType.choices)
     scope_id = models.CharField(max_length=20, blank=True, default="")
-    event_types = models.JSONField(default=list)
+    event_types = JSONField(default=list)
     delivery_mode = models.CharField(max_length=16, choices=DeliveryMode.choices, default=DeliveryMode.IMMEDIATE)
     digest_time = models.TimeField(null=True, blank=True)
     digest_timezone = models.CharField(max_length=64, blank=True, default="")

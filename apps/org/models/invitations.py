@@ -1,5 +1,6 @@
 from django.db import models
 
+from apps.core.db.fields import JSONField
 from apps.core.models import BaseModel
 
 
@@ -11,7 +12,7 @@ class Invitation(BaseModel):
     name = models.CharField(max_length=300, blank=True, default="")
     organization_role = models.ForeignKey("org.Role", on_delete=models.CASCADE, related_name="+")
     account_type = models.CharField(max_length=16, default="managed")
-    team_assignments = models.JSONField(default=list, help_text='[{"teamId": ..., "roleId": ...}]')
+    team_assignments = JSONField(default=list, help_text='[{"teamId": ..., "roleId": ...}]')
     token_hash = models.CharField(max_length=64, unique=True)
     invited_by_member = models.ForeignKey("org.Member", null=True, on_delete=models.SET_NULL, related_name="+")
     expires_at = models.DateTimeField()

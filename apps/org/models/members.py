@@ -1,5 +1,6 @@
 from django.db import models
 
+from apps.core.db.fields import JSONField
 from apps.core.models import BaseModel
 
 
@@ -17,7 +18,7 @@ class Member(BaseModel):
     email = models.EmailField()
     is_enabled = models.BooleanField(default=True)
     account_type = models.CharField(max_length=16, choices=AccountType.choices, default=AccountType.MANAGED)
-    preferences = models.JSONField(default=dict, blank=True)
+    preferences = JSONField(default=dict, blank=True)
     invited_by_member_id = models.CharField(max_length=20, blank=True, default="")
     invite_expires_at = models.DateTimeField(null=True, blank=True)
     invite_accepted_at = models.DateTimeField(null=True, blank=True)

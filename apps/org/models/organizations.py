@@ -2,6 +2,7 @@ from typing import Any
 
 from django.db import models
 
+from apps.core.db.fields import JSONField
 from apps.core.models import BaseModel
 
 
@@ -35,7 +36,7 @@ def default_settings() -> dict[str, Any]:
 class Organization(BaseModel):
     slug = models.SlugField(max_length=63, unique=True)
     name = models.CharField(max_length=200)
-    settings = models.JSONField(default=default_settings)
+    settings = JSONField(default=default_settings)
     default_org_role = models.ForeignKey("org.Role", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     default_team = models.ForeignKey("org.Team", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 

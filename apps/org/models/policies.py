@@ -1,5 +1,6 @@
 from django.db import models
 
+from apps.core.db.fields import JSONField
 from apps.core.models import BaseModel
 
 
@@ -15,7 +16,7 @@ class Policy(BaseModel):
     organization = models.ForeignKey("org.Organization", on_delete=models.CASCADE, related_name="policies")
     principal_type = models.CharField(max_length=20, choices=PrincipalType.choices)
     principal_id = models.CharField(max_length=20)
-    permissions = models.JSONField(default=list)
+    permissions = JSONField(default=list)
 
     class Meta:
         ordering = ["created_at", "id"]

@@ -2,15 +2,15 @@
 
 from collections import defaultdict
 from collections.abc import Sequence
-from functools import cache
 from typing import Any
 
 from django.db.models import QuerySet
 
 from apps.core.api.fast import dump
 from apps.core.api.included import Included
+from apps.core.compiled import CompiledQuery
 from apps.core.principal import Principal
-from apps.org.access import visible
+from apps.org.access import visible_teams
 from apps.org.api.serializers.entities import TeamEntrySerializer, TeamSerializer
 from apps.org.models import Team
 from apps.org.selectors.teams import team_list
@@ -28,11 +28,14 @@ from apps.workloads.selectors.jobs import job_row_at, jobs_using_queries, latest
 Body = dict[str, Any]
 
 
-@cache
-def _team_rows() -> QuerySet:
-    """Teams by name as named rows of the columns `TeamSerializer` shows; built once, only ever filtered."""
+def _team_rows(*, org_id: str, ids: list[str]) -> QuerySet:
+    """Teams by name as named rows of the columns `TeamSerializer` shows."""
     columns = [field.source for field in TeamSerializer().fields.values()]
-    return Team.objects.order_by("name", "id").values_list(*columns, named=True)
+    teams = Team.objects.filter(organization_id=org_id, pk__any=ids).order_by("name", "id")
+    return teams.values_list(*columns, named=True)
+
+
+_TEAM_ROWS = CompiledQuery(_team_rows, "org_id", "ids", lists=("ids",))  # on every page of jobs: compiled once
 
 
 def _teams(principal: Principal, ids: set[str], *, counted: bool = True) -> Sequence[Any]:
@@ -42,7 +45,8 @@ def _teams(principal: Principal, ids: set[str], *, counted: bool = True) -> Sequ
         return []
     if counted:
         return list(team_list(principal=principal).filter(pk__in=ids).order_by("name", "id"))
-    return list(visible(_team_rows(), principal, "CanViewTeams", team_field="id").filter(pk__any=list(ids)))
+    shown = visible_teams(principal, "CanViewTeams", ids)
+    return _TEAM_ROWS.named_rows(org_id=principal.org.pk, ids=shown) if shown else []
 
 
 def _shared_with(resources: Sequence[Catalog | Query]) -> set[str]:

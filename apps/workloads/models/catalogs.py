@@ -2,6 +2,7 @@ from django.db import models
 from django.db.models.functions import Lower
 
 from apps.core.crypto import EncryptedTextField
+from apps.core.db.fields import JSONField
 from apps.core.models import BaseModel
 from apps.workloads.models.choices import CatalogProvider
 from apps.workloads.models.sharing import SharedWithTeams
@@ -13,7 +14,7 @@ class Catalog(SharedWithTeams, BaseModel):
     organization = models.ForeignKey("org.Organization", on_delete=models.CASCADE, related_name="+")
     name = models.CharField(max_length=200)
     provider = models.CharField(max_length=32, choices=CatalogProvider.choices)
-    config = models.JSONField(default=dict, blank=True, help_text="Options other than secrets, by wire name.")
+    config = JSONField(default=dict, blank=True, help_text="Options other than secrets, by wire name.")
     secrets = EncryptedTextField(blank=True, default="", help_text="A JSON object of the secret options.")
     teams = models.ManyToManyField("org.Team", through="workloads.CatalogTeam", related_name="+")
 

@@ -6,6 +6,7 @@ use and never listed. `workloadType`, the cluster and the team never change afte
 
 from django.db import models
 
+from apps.core.db.fields import JSONField
 from apps.core.models import BaseModel
 
 
@@ -27,8 +28,8 @@ class ComputeConfig(BaseModel):
     workload_type = models.CharField(max_length=16, choices=WorkloadType.choices)
     anonymous = models.BooleanField(default=False, help_text="Inline: made for one use, never listed.")
     is_default = models.BooleanField(default=False, help_text="What a session of the team uses when it names none.")
-    config = models.JSONField(default=dict, blank=True, help_text="The wire `config`: `{sail: {...}}`.")
-    endpoint_limits = models.JSONField(default=dict, blank=True, help_text="Open sessions per endpoint type.")
+    config = JSONField(default=dict, blank=True, help_text="The wire `config`: `{sail: {...}}`.")
+    endpoint_limits = JSONField(default=dict, blank=True, help_text="Open sessions per endpoint type.")
 
     class Meta:
         app_label = "workloads"

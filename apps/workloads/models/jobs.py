@@ -7,6 +7,7 @@ per job and a job has at most one draft.
 
 from django.db import models
 
+from apps.core.db.fields import JSONField
 from apps.core.models import BaseModel
 from apps.workloads.models.choices import (
     ConcurrencyPolicy,
@@ -59,14 +60,14 @@ class JobVersion(BaseModel):
     cluster = models.ForeignKey("infra.Cluster", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     member = models.ForeignKey("org.Member", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     description = models.TextField(blank=True, default="")
-    config = models.JSONField(default=dict, blank=True)
+    config = JSONField(default=dict, blank=True)
     # `config.sql.queryId` as a key, so "the jobs that use a query" is a join.
     query = models.ForeignKey(
         "workloads.Query", on_delete=models.SET_NULL, null=True, blank=True, related_name="job_versions"
     )
     timeout_seconds = models.PositiveIntegerField(null=True, blank=True)
-    source_config = models.JSONField(null=True, blank=True)
-    depends_on = models.JSONField(default=list, blank=True)
+    source_config = JSONField(null=True, blank=True)
+    depends_on = JSONField(default=list, blank=True)
     cron_expression = models.CharField(max_length=120, null=True, blank=True, help_text="None: no schedule.")
     cron_timezone = models.CharField(max_length=64, default="UTC")
     concurrency_policy = models.CharField(

@@ -1,5 +1,6 @@
 from django.db import models
 
+from apps.core.db.fields import JSONField
 from apps.core.models import BaseModel
 from apps.workloads.models.sharing import SharedWithTeams
 
@@ -17,7 +18,7 @@ class Query(SharedWithTeams, BaseModel):
     )
     catalog_schema = models.CharField(max_length=200, blank=True, default="")
     query_text = models.TextField()
-    tags = models.JSONField(default=list, blank=True)
+    tags = JSONField(default=list, blank=True)
     teams = models.ManyToManyField("org.Team", through="workloads.QueryTeam", related_name="+")
 
     class Meta:

@@ -8,6 +8,7 @@ checks the value sets, and that a (job, schedule slot) has one run: two schedule
 
 from django.db import models
 
+from apps.core.db.fields import JSONField
 from apps.core.models import BaseModel
 
 
@@ -75,13 +76,13 @@ class JobRun(BaseModel):
     hold = models.BooleanField(default=False)
     pending_reason = models.CharField(max_length=32, choices=PendingReason.choices, blank=True, default="")
     # What the pending run waits for: {"jobId", "jobKey", "runId"} of an upstream, a cluster id, a time.
-    pending_detail = models.JSONField(default=dict, blank=True)
+    pending_detail = JSONField(default=dict, blank=True)
     trigger = models.CharField(max_length=16, choices=RunTrigger.choices, default=RunTrigger.MANUAL)
     resource_cleanup_mode = models.CharField(
         max_length=16, choices=RunCleanupMode.choices, default=RunCleanupMode.ALWAYS
     )
-    parameters = models.JSONField(null=True, blank=True, help_text="Overrides the version's python.parameters.")
-    named_parameters = models.JSONField(null=True, blank=True, help_text="Merged over python.namedParameters.")
+    parameters = JSONField(null=True, blank=True, help_text="Overrides the version's python.parameters.")
+    named_parameters = JSONField(null=True, blank=True, help_text="Merged over python.namedParameters.")
     scheduled_for = models.DateTimeField(null=True, blank=True, help_text="The cron slot (schedule and backfill).")
     backfill_id = models.CharField(max_length=20, blank=True, default="", db_index=True)
     attempt = models.PositiveSmallIntegerField(default=1, help_text="1 + the retries this run has had.")
@@ -97,7 +98,7 @@ class JobRun(BaseModel):
     runner_execution_time_us = models.BigIntegerField(null=True, blank=True)
     output_path = models.TextField(blank=True, default="")
     row_count = models.BigIntegerField(null=True, blank=True)
-    preview = models.JSONField(null=True, blank=True, help_text="{columns: [{name, type}], rows: [[...]]}, ≤ 100.")
+    preview = JSONField(null=True, blank=True, help_text="{columns: [{name, type}], rows: [[...]]}, ≤ 100.")
     log_dir = models.TextField(blank=True, default="")
     sail_process_id = models.CharField(max_length=20, blank=True, default="")
     retryable = models.BooleanField(default=False, help_text="Whether a failure is worth retrying (lost worker).")

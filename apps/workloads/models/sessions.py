@@ -12,6 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 
+from apps.core.db.fields import JSONField
 from apps.core.models import BaseModel
 
 
@@ -121,7 +122,7 @@ class Session(BaseModel):
     idle_timeout_seconds = models.PositiveIntegerField()
     idle_close_delay_seconds = models.PositiveIntegerField()
     max_duration_seconds = models.PositiveIntegerField()
-    metadata = models.JSONField(default=dict, blank=True)
+    metadata = JSONField(default=dict, blank=True)
     last_activity_at = models.DateTimeField(null=True, blank=True)
     idle_since = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)

@@ -1,6 +1,7 @@
 from django.db import models
 
 from apps.core.crypto import EncryptedTextField
+from apps.core.db.fields import JSONField
 from apps.core.models import BaseModel
 
 DEFAULT_SCOPES = ("openid", "email", "profile")
@@ -19,9 +20,9 @@ class IdentityProvider(BaseModel):
     issuer = models.CharField(max_length=500)
     client_id = models.CharField(max_length=255)
     client_secret = EncryptedTextField(blank=True, default="")
-    scopes = models.JSONField(default=default_scopes)
+    scopes = JSONField(default=default_scopes)
     # Just-in-time membership for people without an invitation: only these email domains.
-    allowed_email_domains = models.JSONField(default=list, blank=True)
+    allowed_email_domains = JSONField(default=list, blank=True)
     is_enabled = models.BooleanField(default=True)
     # When the issuer's discovery last answered, for the current issuer (an enabled provider is tested on saving).
     verified_at = models.DateTimeField(null=True, blank=True)

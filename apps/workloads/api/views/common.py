@@ -41,14 +41,14 @@ def marker_list(
     items: Items,
     *,
     counted: QuerySet | None = None,
-    total: QuerySet | None = None,
+    total: int | None = None,
 ) -> Response:
-    """A keyset page with the total: `{total, items, included, marker}`; the total is read from `total` (a query of a
-    counter's one value, none meaning 0) if given, else counts `counted` (the same list without what its items show,
-    when that costs the count) if given, else the list."""
+    """A keyset page with the total: `{total, items, included, marker}`; the total is `total` (read from a counter)
+    if given, else counts `counted` (the same list without what its items show, when that costs the count) if given,
+    else the list."""
     page = marker_page(queryset, request.query_params, with_total=counted is None and total is None)
     if total is not None:
-        page.total = total.first() or 0
+        page.total = total
     elif counted is not None:
         page.total = counted.count()
     return _body(principal, page, items)

@@ -20,7 +20,15 @@ from apps.workloads.api.serializers.responses import (
     TeamEntryListSerializer,
 )
 from apps.workloads.api.views.common import MARKER_PARAMS, TAGS, described, marker_list, numbered_list, page_params
-from apps.workloads.selectors.jobs import job_get, job_row_get, job_rows, job_rows_counted, job_total, with_numbers
+from apps.workloads.selectors.jobs import (
+    job_count,
+    job_get,
+    job_row_get,
+    job_rows,
+    job_rows_counted,
+    job_total,
+    with_numbers,
+)
 from apps.workloads.services import jobs as services
 
 MY_JOBS = PageOptions(sort_fields={"jobKey": ("job_key",), "createdAt": ("created_at",)}, default_sort="createdAt")
@@ -53,7 +61,7 @@ class MyJobsView(OrgApiView):
 class JobsView(OrgApiView):
     @extend_schema(tags=TAGS, summary="List jobs", parameters=MARKER_PARAMS, responses={200: JobListSerializer})
     def get(self, request: Request) -> Response:
-        jobs, total = job_rows(principal=self.principal), job_total(principal=self.principal)
+        jobs, total = job_rows(principal=self.principal), job_count(principal=self.principal)
         counted = job_rows_counted(principal=self.principal) if total is None else None
         return marker_list(self.principal, request, jobs, job_items, counted=counted, total=total)
 
