@@ -7,10 +7,12 @@ sentinels ended up. Rows come back as tuples or named rows, through the same dat
 or as model instances (with what `select_related` joined) as Django's own iterator builds them.
 
 A name given in `lists` takes a list (`pk__any=ids`): PostgreSQL binds it as one array parameter; other databases
-write a placeholder per value, so there the QuerySet is built for each call.
+write a placeholder per value. A name given in `typed` takes values of its sentinel's type (a datetime), which
+PostgreSQL's backend binds as they are; other databases convert them. On those databases such a QuerySet is built
+for each call.
 """
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from django.db import connections
@@ -20,21 +22,28 @@ from django.db.models.utils import create_namedtuple_class
 
 
 class CompiledQuery:
-    def __init__(self, build: Callable[..., QuerySet], *names: str, lists: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self,
+        build: Callable[..., QuerySet],
+        *names: str,
+        lists: tuple[str, ...] = (),
+        typed: Mapping[str, Any] | None = None,
+    ) -> None:
         """`build(**{name: value})` returns a QuerySet (`values_list()` for `rows` and `named_rows`, of models for
-        `objects`); every name must reach the SQL as a parameter, those in `lists` as a list."""
+        `objects`); every name must reach the SQL as a parameter, those in `lists` as a list, those in `typed` as a
+        value of the type of the sentinel it maps them to (one no real call passes)."""
         self.build = build
         self.names = names
         self.lists = lists
-        self._compiled: dict[str, tuple[str, list[int | None], list[Any], Any, Sequence[Any]]] = {}
+        self.typed = dict(typed or {})
+        self._compiled: dict[str, tuple[str, list[int | None], list[Any], Any, Sequence[Any], type]] = {}
 
     def _compiles(self, alias: str) -> bool:
-        return not self.lists or connections[alias].vendor == "postgresql"
+        return not (self.lists or self.typed) or connections[alias].vendor == "postgresql"
 
-    def _compile(self, alias: str) -> tuple[str, list[int | None], list[Any], Any, Sequence[Any]]:
-        sentinels = [
-            [f"\x00compiled-{name}\x00"] if name in self.lists else f"\x00compiled-{name}\x00" for name in self.names
-        ]
+    def _compile(self, alias: str) -> tuple[str, list[int | None], list[Any], Any, Sequence[Any], type]:
+        text = {name: f"\x00compiled-{name}\x00" for name in self.names}
+        sentinels = [self.typed.get(name, [text[name]] if name in self.lists else text[name]) for name in self.names]
         queryset = self.build(**dict(zip(self.names, sentinels, strict=True)))
         compiler = queryset.query.get_compiler(using=alias)
         sql, params = compiler.as_sql()
@@ -48,21 +57,23 @@ class CompiledQuery:
         if found != set(range(len(self.names))):
             raise ValueError(f"not every name became a parameter of the query: {self.names}")
         converters = compiler.get_converters([expression for expression, _sql, _alias in compiler.select])
-        return sql, slots, list(params), compiler, converters
+        query = queryset.query  # the names `values_list(named=True)` gives its rows, in the order it selects them
+        names = queryset._fields or (*query.extra_select, *query.values_select, *query.annotation_select)
+        return sql, slots, list(params), compiler, converters, create_namedtuple_class(*names)
 
-    def _fetch(self, alias: str, values: dict[str, Any]) -> tuple[list[tuple[Any, ...]], Any]:
+    def _fetch(self, alias: str, values: dict[str, Any]) -> tuple[list[tuple[Any, ...]], Any, type]:
         compiled = self._compiled.get(alias)
         if compiled is None:
             compiled = self._compiled[alias] = self._compile(alias)
-        sql, slots, params, compiler, converters = compiled
+        sql, slots, params, compiler, converters, row = compiled
         ordered = [values[name] for name in self.names]
         bound = [ordered[slot] if slot is not None else param for slot, param in zip(slots, params, strict=True)]
         with connections[alias].cursor() as cursor:
             cursor.execute(sql, bound)
             fetched = cursor.fetchall()
-        if not converters:
-            return [tuple(row) for row in fetched], compiler
-        return [tuple(row) for row in compiler.apply_converters(fetched, converters)], compiler
+        if converters:
+            fetched = compiler.apply_converters(fetched, converters)
+        return [tuple(values) for values in fetched], compiler, row
 
     def rows(self, using: str = "default", **values: Any) -> list[tuple[Any, ...]]:
         if not self._compiles(using):
@@ -73,16 +84,15 @@ class CompiledQuery:
         """Rows as `values_list(..., named=True)`, which `build` returns, makes them."""
         if not self._compiles(using):
             return list(self.build(**values).using(using))
-        rows, compiler = self._fetch(using, values)
-        query = compiler.query
-        row = create_namedtuple_class(*query.extra_select, *query.values_select, *query.annotation_select)
-        return [row._make(values) for values in rows]
+        rows, _compiler, row = self._fetch(using, values)
+        new = tuple.__new__
+        return [new(row, values) for values in rows]
 
     def objects(self, using: str = "default", **values: Any) -> list[Model]:
         """Model instances, built as `ModelIterable` builds them (the related objects `select_related` joined)."""
         if not self._compiles(using):
             return list(self.build(**values).using(using))
-        rows, compiler = self._fetch(using, values)
+        rows, compiler, _row = self._fetch(using, values)
         klass_info, select = compiler.klass_info, compiler.select
         start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
         init_list = [column[0].target.attname for column in select[start:end]]

@@ -1,6 +1,9 @@
+import base64
+import json
+
 import pytest
 
-from apps.core.api.pagination import PageOptions, marker_page, numbered_page
+from apps.core.api.pagination import KeysetPages, PageOptions, marker_page, numbered_page
 from apps.core.errors import InvalidInput
 from apps.org.models import Organization
 
@@ -87,3 +90,35 @@ def test_bad_page_parameters_are_invalid_input(orgs, params, field):
     with pytest.raises(InvalidInput) as info:
         numbered_page(Organization.objects.all(), params, OPTIONS)
     assert field in info.value.field_errors
+
+
+def _named(*, excluded):
+    rows = Organization.objects.exclude(slug=excluded).order_by("-created_at", "id")
+    return rows.values_list("id", "name", "created_at", named=True)
+
+
+@pytest.mark.parametrize("limit", ["1", "3", "100"])
+def test_compiled_keyset_pages_are_the_marker_pages(db, limit):
+    """On ties of a datetime key and in both directions (`-created_at`, then `id`), page after page."""
+    made = [Organization.objects.create(name=f"Org {i}", slug=f"tie-{i}") for i in range(7)]
+    Organization.objects.create(name="Elsewhere", slug="other")
+    at = made[0].created_at
+    Organization.objects.filter(pk__in=[o.pk for o in made[2:5]]).update(created_at=at)  # three rows on one instant
+    pages = KeysetPages(_named, "excluded")
+    marker, walked = None, []
+    while True:
+        params = {"limit": limit, **({"marker": marker} if marker else {})}
+        compiled, plain = pages.page(params, excluded="other"), marker_page(_named(excluded="other"), params)
+        assert (compiled.objects, compiled.marker) == (plain.objects, plain.marker)
+        walked += [row.id for row in compiled.objects]
+        if not (marker := compiled.marker):
+            break
+    assert sorted(walked) == sorted(o.pk for o in made) and len(walked) == 7
+
+
+@pytest.mark.parametrize("values", [["not a time", "x"], ["2026-01-01T00:00:00+00:00"], "x"])
+def test_a_compiled_keyset_page_refuses_a_marker_it_did_not_give(db, values):
+    marker = base64.urlsafe_b64encode(json.dumps(values).encode()).decode().rstrip("=")
+    with pytest.raises(InvalidInput) as caught:
+        KeysetPages(_named, "excluded").page({"marker": marker}, excluded="other")
+    assert caught.value.field_errors == {"marker": "Unknown marker."}

@@ -1,7 +1,7 @@
 """Reads of jobs and their versions (`CanViewJobs`): organization-wide, or through the teams a job is shared with."""
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import cache
 from typing import Any
 
@@ -9,6 +9,7 @@ from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connection
 from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery
 
+from apps.core.api.pagination import KeysetPages, Page
 from apps.core.compiled import CompiledQuery
 from apps.core.errors import InvalidInput, NotFound
 from apps.core.principal import Principal
@@ -84,6 +85,36 @@ def job_rows(*, principal: Principal, team: Team | None = None, cluster: Cluster
     """The jobs of `job_list` (shared with `team`, on `cluster`) as named rows of the `LISTED` columns (what
     `JobSerializer` shows of them)."""
     return _visible_jobs(_listed().filter(_where(team=team, cluster=cluster)), principal, "CanViewJobs")
+
+
+def _organization_rows(*, org_id: str) -> QuerySet:
+    return _listed().filter(organization_id=org_id)
+
+
+_PAGES = KeysetPages(_organization_rows, "org_id")  # every page of /workloads/jobs: compiled once per page size
+
+
+def job_page(*, principal: Principal, params: Mapping[str, str]) -> Page | None:
+    """A keyset page of `job_rows` (unfiltered) with its total, for a principal who sees every job of the
+    organization: the counter's total and the page read by queries compiled once. None for a team-only caller."""
+    total = job_count(principal=principal)
+    if total is None:
+        return None
+    page = _PAGES.page(params, org_id=principal.org.pk)  # type: ignore[union-attr]
+    page.total = total
+    return page
+
+
+def _rows_by_id(*, ids: list[str]) -> QuerySet:
+    return _listed().filter(pk__any=ids)
+
+
+_ROWS_BY_ID = CompiledQuery(_rows_by_id, "ids", lists=("ids",))  # every numbered page of jobs: compiled once
+
+
+def job_rows_by_id(ids: list[str]) -> list[Any]:
+    """Rows of `job_rows` by id, for the ids of a page of a visible list (`numbered_page(rows=...)`)."""
+    return _ROWS_BY_ID.named_rows(ids=ids)
 
 
 def job_rows_counted(

@@ -8,7 +8,7 @@ from drf_spectacular.utils import OpenApiParameter
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from apps.core.api.pagination import Page, PageOptions, list_body, marker_page, numbered_page
+from apps.core.api.pagination import Page, PageOptions, Rows, list_body, marker_page, numbered_page
 from apps.core.principal import Principal
 
 TAGS = ["workloads"]
@@ -29,7 +29,7 @@ def page_params(options: PageOptions) -> list[OpenApiParameter]:
     ]
 
 
-def _body(principal: Principal, page: Page, items: Items) -> Response:
+def page_response(principal: Principal, page: Page, items: Items) -> Response:
     wire, included = items(principal, page.objects)
     return Response(list_body(page, wire, included=included))
 
@@ -41,17 +41,13 @@ def marker_list(
     items: Items,
     *,
     counted: QuerySet | None = None,
-    total: int | None = None,
 ) -> Response:
-    """A keyset page with the total: `{total, items, included, marker}`; the total is `total` (read from a counter)
-    if given, else counts `counted` (the same list without what its items show, when that costs the count) if given,
-    else the list."""
-    page = marker_page(queryset, request.query_params, with_total=counted is None and total is None)
-    if total is not None:
-        page.total = total
-    elif counted is not None:
+    """A keyset page with the total: `{total, items, included, marker}`; the total counts `counted` (the same list
+    without what its items show, when that costs the count) if given, else the list."""
+    page = marker_page(queryset, request.query_params, with_total=counted is None)
+    if counted is not None:
         page.total = counted.count()
-    return _body(principal, page, items)
+    return page_response(principal, page, items)
 
 
 def numbered_list(
@@ -61,13 +57,13 @@ def numbered_list(
     items: Items,
     options: PageOptions,
     *,
-    rows: QuerySet | None = None,
+    rows: Rows | None = None,
     total: QuerySet | None = None,
 ) -> Response:
     """A numbered page (`/me` lists): `{total, items, included}`; with `rows`, the page's ids and total come from
     `queryset` and its rows from `rows`; with `total`, the total is read (see `numbered_page`)."""
     page = numbered_page(queryset, request.query_params, options, rows=rows, total=total)
-    return _body(principal, page, items)
+    return page_response(principal, page, items)
 
 
 def described(principal: Principal, obj: Any, items: Items) -> Response:

@@ -19,12 +19,21 @@ from apps.workloads.api.serializers.responses import (
     JobTeamListSerializer,
     TeamEntryListSerializer,
 )
-from apps.workloads.api.views.common import MARKER_PARAMS, TAGS, described, marker_list, numbered_list, page_params
+from apps.workloads.api.views.common import (
+    MARKER_PARAMS,
+    TAGS,
+    described,
+    marker_list,
+    numbered_list,
+    page_params,
+    page_response,
+)
 from apps.workloads.selectors.jobs import (
-    job_count,
     job_get,
+    job_page,
     job_row_get,
     job_rows,
+    job_rows_by_id,
     job_rows_counted,
     job_total,
     with_numbers,
@@ -53,7 +62,7 @@ class MyJobsView(OrgApiView):
             job_rows_counted(principal=self.principal),
             job_items,
             MY_JOBS,
-            rows=job_rows(principal=self.principal),
+            rows=job_rows_by_id,
             total=job_total(principal=self.principal),
         )
 
@@ -61,9 +70,11 @@ class MyJobsView(OrgApiView):
 class JobsView(OrgApiView):
     @extend_schema(tags=TAGS, summary="List jobs", parameters=MARKER_PARAMS, responses={200: JobListSerializer})
     def get(self, request: Request) -> Response:
-        jobs, total = job_rows(principal=self.principal), job_count(principal=self.principal)
-        counted = job_rows_counted(principal=self.principal) if total is None else None
-        return marker_list(self.principal, request, jobs, job_items, counted=counted, total=total)
+        page = job_page(principal=self.principal, params=request.query_params)
+        if page is not None:
+            return page_response(self.principal, page, job_items)
+        counted = job_rows_counted(principal=self.principal)
+        return marker_list(self.principal, request, job_rows(principal=self.principal), job_items, counted=counted)
 
     @extend_schema(
         tags=TAGS,
