@@ -9,7 +9,8 @@ or as model instances (with what `select_related` joined) as Django's own iterat
 A name given in `lists` takes a list (`pk__any=ids`): PostgreSQL binds it as one array parameter; other databases
 write a placeholder per value. A name given in `typed` takes values of its sentinel's type (a datetime), which
 PostgreSQL's backend binds as they are; other databases convert them. On those databases such a QuerySet is built
-for each call.
+for each call. A `sliced` query is a page: `build` also takes `offset` and `limit` and slices the QuerySet
+`[offset : offset + limit]`, whose LIMIT and OFFSET, written into the SQL by Django, become parameters too.
 """
 
 from collections.abc import Callable, Mapping, Sequence
@@ -20,6 +21,8 @@ from django.db.models import Model, QuerySet
 from django.db.models.query import get_related_populators  # type: ignore[attr-defined]
 from django.db.models.utils import create_namedtuple_class
 
+_WINDOW = (1_000_000_009, 1_000_000_007)  # LIMIT and OFFSET no page has: where they are written is where they go
+
 
 class CompiledQuery:
     def __init__(
@@ -28,6 +31,7 @@ class CompiledQuery:
         *names: str,
         lists: tuple[str, ...] = (),
         typed: Mapping[str, Any] | None = None,
+        sliced: bool = False,
     ) -> None:
         """`build(**{name: value})` returns a QuerySet (`values_list()` for `rows` and `named_rows`, of models for
         `objects`); every name must reach the SQL as a parameter, those in `lists` as a list, those in `typed` as a
@@ -36,6 +40,7 @@ class CompiledQuery:
         self.names = names
         self.lists = lists
         self.typed = dict(typed or {})
+        self.sliced = sliced
         self._compiled: dict[str, tuple[str, list[int | None], list[Any], Any, Sequence[Any], type]] = {}
 
     def _compiles(self, alias: str) -> bool:
@@ -44,9 +49,16 @@ class CompiledQuery:
     def _compile(self, alias: str) -> tuple[str, list[int | None], list[Any], Any, Sequence[Any], type]:
         text = {name: f"\x00compiled-{name}\x00" for name in self.names}
         sentinels = [self.typed.get(name, [text[name]] if name in self.lists else text[name]) for name in self.names]
-        queryset = self.build(**dict(zip(self.names, sentinels, strict=True)))
+        window = dict(zip(("limit", "offset"), _WINDOW, strict=True)) if self.sliced else {}
+        queryset = self.build(**dict(zip(self.names, sentinels, strict=True)), **window)
         compiler = queryset.query.get_compiler(using=alias)
         sql, params = compiler.as_sql()
+        if self.sliced:
+            tail = " LIMIT {} OFFSET {}".format(*_WINDOW)
+            if not sql.endswith(tail):
+                raise ValueError("a sliced query must end with its LIMIT and OFFSET")
+            sql, params = f"{sql.removesuffix(tail)} LIMIT %s OFFSET %s", [*params, *_WINDOW]
+            sentinels = [*sentinels, *_WINDOW]
         slots = [
             next(
                 (i for i, sentinel in enumerate(sentinels) if type(param) is type(sentinel) and param == sentinel), None
@@ -54,7 +66,7 @@ class CompiledQuery:
             for param in params
         ]
         found = {slot for slot in slots if slot is not None}
-        if found != set(range(len(self.names))):
+        if found != set(range(len(sentinels))):
             raise ValueError(f"not every name became a parameter of the query: {self.names}")
         converters = compiler.get_converters([expression for expression, _sql, _alias in compiler.select])
         query = queryset.query  # the names `values_list(named=True)` gives its rows, in the order it selects them
@@ -67,6 +79,8 @@ class CompiledQuery:
             compiled = self._compiled[alias] = self._compile(alias)
         sql, slots, params, compiler, converters, row = compiled
         ordered = [values[name] for name in self.names]
+        if self.sliced:
+            ordered += [values["limit"], values["offset"]]
         bound = [ordered[slot] if slot is not None else param for slot, param in zip(slots, params, strict=True)]
         with connections[alias].cursor() as cursor:
             cursor.execute(sql, bound)

@@ -2,8 +2,9 @@ import base64
 import json
 
 import pytest
+from django.db.models import F, Func
 
-from apps.core.api.pagination import KeysetPages, PageOptions, marker_page, numbered_page
+from apps.core.api.pagination import KeysetPages, NumberedPages, PageOptions, marker_page, numbered_page
 from apps.core.errors import InvalidInput
 from apps.org.models import Organization
 
@@ -122,3 +123,36 @@ def test_a_compiled_keyset_page_refuses_a_marker_it_did_not_give(db, values):
     with pytest.raises(InvalidInput) as caught:
         KeysetPages(_named, "excluded").page({"marker": marker}, excluded="other")
     assert caught.value.field_errors == {"marker": "Unknown marker."}
+
+
+def _others(*, excluded):
+    return Organization.objects.exclude(slug=excluded)
+
+
+def _count_others(*, excluded):
+    """A one-value query of the list's size (as a counter table gives one)."""
+    return Organization.objects.exclude(slug=excluded).order_by().values_list(Func(F("id"), function="COUNT"))
+
+
+def test_compiled_numbered_pages_are_the_numbered_pages(orgs):
+    Organization.objects.create(name="Org 03", slug="same-name")  # a tie on the name: the id decides
+    Organization.objects.create(name="Elsewhere", slug="other")
+    by_id = {o.pk: o for o in Organization.objects.all()}
+    pages = NumberedPages(
+        _others, "excluded", options=OPTIONS, rows=lambda ids: [by_id[pk] for pk in ids], total=_count_others
+    )
+    for sort in ("name", "slug"):
+        for direction in ("asc", "desc"):
+            for number in (1, 2, 3, 4, 5):
+                params = {"limit": "7", "page": str(number), "sortBy": sort, "sortDirection": direction}
+                compiled = pages.page(params, excluded="other")
+                plain = numbered_page(_others(excluded="other"), params, OPTIONS, total=_count_others(excluded="other"))
+                if number == 5:  # past the end (26 rows): numbered_page counts the list
+                    assert compiled is None and plain.objects == [] and plain.total == 26
+                    continue
+                assert [o.pk for o in compiled.objects] == [o.pk for o in plain.objects]
+                assert compiled.total == plain.total == 26
+    assert pages.page({"search": "Org 0"}, excluded="other") is None
+    assert pages.page({"limit": "0"}, excluded="other") is None
+    with pytest.raises(InvalidInput):
+        pages.page({"sortBy": "nope"}, excluded="other")

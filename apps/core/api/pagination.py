@@ -241,19 +241,8 @@ class PageOptions:
     default_direction: str = "asc"
 
 
-def numbered_page(
-    queryset: QuerySet,
-    params: Mapping[str, str],
-    options: PageOptions,
-    *,
-    rows: Rows | None = None,
-    total: QuerySet | None = None,
-) -> Page:
-    """A numbered page of `queryset`. `rows`: the same list built to read the page's rows (wider, with joins), or a
-    function reading them by id, when `queryset` is the narrow one that sorts, skips and counts best (an index-only
-    scan). `total`: a query of the
-    list's number of rows (a counter's one value, none meaning 0), read instead of counting them unless a search
-    narrows the list."""
+def _numbered_params(params: Mapping[str, str], options: PageOptions) -> tuple[int, int, str, str, str]:
+    """A numbered page's limit, number, sort key, direction and search (when the list has fields to search), checked."""
     limit = parse_limit(params)
     page = parse_page(params)
     sort_by = params.get("sortBy") or options.default_sort
@@ -264,16 +253,78 @@ def numbered_page(
     if direction not in ("asc", "desc"):
         raise InvalidInput("sortDirection must be asc or desc.", field_errors={"sortDirection": "Must be asc or desc."})
     search = parse_search(params)
-    narrowed = bool(search and options.search_fields)
-    if narrowed:
-        queryset = queryset.filter(reduce(or_, (Q(**{f"{f}__icontains": search}) for f in options.search_fields)))
+    return limit, page, sort_by, direction, search if options.search_fields else ""
+
+
+def _sorted(queryset: QuerySet, options: PageOptions, sort_by: str, direction: str) -> QuerySet:
     sign = "-" if direction == "desc" else ""
-    queryset = queryset.order_by(*(f"{sign}{f}" for f in options.sort_fields[sort_by]), f"{sign}id")
+    return queryset.order_by(*(f"{sign}{f}" for f in options.sort_fields[sort_by]), f"{sign}id")
+
+
+def _counter(total: QuerySet) -> Coalesce:
+    return Coalesce(Subquery(total), Value(0), output_field=IntegerField())
+
+
+def numbered_page(
+    queryset: QuerySet,
+    params: Mapping[str, str],
+    options: PageOptions,
+    *,
+    rows: Rows | None = None,
+    total: QuerySet | None = None,
+) -> Page:
+    """A numbered page of `queryset`. `rows`: the same list built to read the page's rows (wider, with joins), or a
+    function reading them by id, when `queryset` is the narrow one that sorts, skips and counts best (an index-only
+    scan). `total`: a query of the list's number of rows (a counter's one value, none meaning 0), read instead of
+    counting them unless a search narrows the list."""
+    limit, page, sort_by, direction, search = _numbered_params(params, options)
+    if search:
+        queryset = queryset.filter(reduce(or_, (Q(**{f"{f}__icontains": search}) for f in options.search_fields)))
+    queryset = _sorted(queryset, options, sort_by, direction)
     offset = (page - 1) * limit
     if not limit:
         return Page(objects=[], total=queryset.count())
-    counted = None if total is None or narrowed else Coalesce(Subquery(total), Value(0), output_field=IntegerField())
+    counted = None if total is None or search else _counter(total)
     return page_at(queryset, offset, limit, rows=rows, counted=counted)
+
+
+class NumberedPages:
+    """The pages `numbered_page(build(**names), params, options, rows=rows, total=total(**names))` reads of a list no
+    search narrows: the ids and total of each by one query compiled once per sort (its LIMIT and OFFSET bound as
+    parameters), its rows by `rows`."""
+
+    def __init__(
+        self,
+        build: Callable[..., QuerySet],
+        *names: str,
+        options: PageOptions,
+        rows: Callable[[list[Any]], Iterable[Any]],
+        total: Callable[..., QuerySet],
+    ) -> None:
+        self.build, self.names, self.options, self.rows, self.total = build, names, options, rows, total
+        self._queries: dict[tuple[str, str], CompiledQuery] = {}
+
+    def _query(self, sort_by: str, direction: str) -> CompiledQuery:
+        query = self._queries.get((sort_by, direction))
+        if query is None:
+
+            def build(*, limit: int, offset: int, **values: Any) -> QuerySet:
+                listed = _sorted(self.build(**values), self.options, sort_by, direction)
+                return listed.values_list("pk", _counter(self.total(**values)))[offset : offset + limit]
+
+            query = self._queries[(sort_by, direction)] = CompiledQuery(build, *self.names, sliced=True)
+        return query
+
+    def page(self, params: Mapping[str, str], **values: Any) -> Page | None:
+        """The page, or None where `numbered_page` must answer: a search, `limit=0`, an empty page past the end."""
+        limit, page, sort_by, direction, search = _numbered_params(params, self.options)
+        offset = (page - 1) * limit
+        if search or not limit:
+            return None
+        found = self._query(sort_by, direction).rows(**values, limit=limit, offset=offset)
+        if not found:
+            return None if offset else Page(objects=[], total=0)
+        return _ids_page(found, self.rows)
 
 
 def page_at(queryset: QuerySet, offset: int, limit: int, *, rows: Rows | None = None, counted: Any = None) -> Page:
@@ -291,11 +342,16 @@ def page_at(queryset: QuerySet, offset: int, limit: int, *, rows: Rows | None = 
     found = list(queryset.values_list("pk", counted)[offset : offset + limit])
     if not found:
         return Page(objects=[], total=queryset.count() if offset else 0)
-    ids = [pk for pk, _total in found]
     if callable(rows):
-        read = {row.pk: row for row in rows(ids)}
-    else:
-        read = {row.pk: row for row in (queryset if rows is None else rows).order_by().filter(pk__any=ids)}
+        return _ids_page(found, rows)
+    by_id = (queryset if rows is None else rows).order_by()
+    return _ids_page(found, lambda ids: by_id.filter(pk__any=ids))
+
+
+def _ids_page(found: list[tuple[Any, int]], rows: Callable[[list[Any]], Iterable[Any]]) -> Page:
+    """The page of these (id, total) pairs, in their order, with the rows `rows` reads of them."""
+    ids = [pk for pk, _total in found]
+    read = {row.pk: row for row in rows(ids)}
     return Page(objects=[read[pk] for pk in ids], total=found[0][1])
 
 

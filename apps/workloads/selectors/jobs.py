@@ -9,7 +9,7 @@ from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connection
 from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery
 
-from apps.core.api.pagination import KeysetPages, Page
+from apps.core.api.pagination import KeysetPages, NumberedPages, Page, PageOptions
 from apps.core.compiled import CompiledQuery
 from apps.core.errors import InvalidInput, NotFound
 from apps.core.principal import Principal
@@ -139,9 +139,11 @@ def job_total(*, principal: Principal) -> QuerySet | None:
     return JobCount.objects.filter(organization=principal.org).values_list("jobs", flat=True)
 
 
-_JOB_COUNT = CompiledQuery(
-    lambda *, org_id: JobCount.objects.filter(organization_id=org_id).values_list("jobs"), "org_id"
-)
+def _job_count(*, org_id: str) -> QuerySet:
+    return JobCount.objects.filter(organization_id=org_id).values_list("jobs")
+
+
+_JOB_COUNT = CompiledQuery(_job_count, "org_id")
 
 
 def job_count(*, principal: Principal) -> int | None:
@@ -150,6 +152,26 @@ def job_count(*, principal: Principal) -> int | None:
         return None
     found = _JOB_COUNT.rows(org_id=principal.org.pk)  # type: ignore[union-attr]
     return found[0][0] if found else 0
+
+
+# `/me/jobs`: numbered pages, by job key or creation time.
+MY_JOBS = PageOptions(sort_fields={"jobKey": ("job_key",), "createdAt": ("created_at",)}, default_sort="createdAt")
+
+
+def _organization_jobs(*, org_id: str) -> QuerySet:
+    return Job.objects.filter(organization_id=org_id)
+
+
+_MY_PAGES = NumberedPages(_organization_jobs, "org_id", options=MY_JOBS, rows=job_rows_by_id, total=_job_count)
+
+
+def my_job_page(*, principal: Principal, params: Mapping[str, str]) -> Page | None:
+    """A page of `/me/jobs` for a principal who sees every job of the organization: ids and the counter's total by a
+    query compiled once per sort, rows by another. None where `numbered_page` answers (see `NumberedPages.page`) and
+    for a team-only caller."""
+    if not _sees_every_job(principal):
+        return None
+    return _MY_PAGES.page(params, org_id=principal.org.pk)  # type: ignore[union-attr]
 
 
 def job_row_get(*, principal: Principal, job_id: str) -> Any:

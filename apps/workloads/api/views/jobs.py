@@ -3,7 +3,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from apps.core.api.fast import dump
-from apps.core.api.pagination import PageOptions
 from apps.core.api.serializers import ErrorSerializer
 from apps.infra.api.serializers.requests import TeamIdsSerializer
 from apps.infra.selectors.clusters import cluster_get
@@ -29,6 +28,7 @@ from apps.workloads.api.views.common import (
     page_response,
 )
 from apps.workloads.selectors.jobs import (
+    MY_JOBS,
     job_get,
     job_page,
     job_row_get,
@@ -36,11 +36,11 @@ from apps.workloads.selectors.jobs import (
     job_rows_by_id,
     job_rows_counted,
     job_total,
+    my_job_page,
     with_numbers,
 )
 from apps.workloads.services import jobs as services
 
-MY_JOBS = PageOptions(sort_fields={"jobKey": ("job_key",), "createdAt": ("created_at",)}, default_sort="createdAt")
 JOB_ONLY = ("jobKey", "status", "teamIds", "description")
 
 
@@ -56,6 +56,9 @@ class MyJobsView(OrgApiView):
     )
     def get(self, request: Request) -> Response:
         """The jobs the caller may see (CanViewJobs, through their teams or organization-wide)."""
+        page = my_job_page(principal=self.principal, params=request.query_params)
+        if page is not None:
+            return page_response(self.principal, page, job_items)
         return numbered_list(
             self.principal,
             request,
