@@ -156,3 +156,19 @@ def test_compiled_numbered_pages_are_the_numbered_pages(orgs):
     assert pages.page({"limit": "0"}, excluded="other") is None
     with pytest.raises(InvalidInput):
         pages.page({"sortBy": "nope"}, excluded="other")
+
+
+def test_compiled_keyset_pages_carry_the_total_their_query_reads(db):
+    made = [Organization.objects.create(name=f"Org {i}", slug=f"t-{i}") for i in range(5)]
+    Organization.objects.create(name="Elsewhere", slug="other")
+    pages = KeysetPages(_named, "excluded", total=_count_others)
+    first = pages.page({"limit": "3"}, excluded="other")
+    second = pages.page({"limit": "3", "marker": first.marker}, excluded="other")
+    assert (first.total, second.total, second.marker) == (5, 5, None)
+    assert sorted(row.id for row in first.objects + second.objects) == sorted(o.pk for o in made)
+    assert [row.name for row in first.objects] == [
+        row.name for row in marker_page(_named(excluded="other"), {"limit": "3"}).objects
+    ]
+    assert pages.page({"limit": "3"}, excluded="nothing excluded").total == 6
+    Organization.objects.all().delete()
+    assert pages.page({"limit": "3"}, excluded="other").total is None  # no row to carry it

@@ -176,8 +176,9 @@ def _queries(client, path: str) -> int:
 
 
 def test_a_page_costs_the_same_queries_whatever_its_size(api, api_as, acme, bob, shown, django_assert_max_num_queries):
-    """Authentication and grants 3, the total 1, the page 1 (`/me/jobs`: ids and total, then rows), the page's team
-    links 1 (on PostgreSQL, a column of the page), its teams 1, its latest runs 1 (none when no job has run)."""
+    """Authentication and grants 3, the total 1 (for an organization-wide viewer of `/workloads/jobs`, a column of
+    the page), the page 1 (`/me/jobs`: ids and total, then rows), the page's team links 1 (on PostgreSQL, a column of
+    the page), its teams 1, its latest runs 1 (none when no job has run)."""
     as_bob = api_as(bob, acme)
     for client in (api, as_bob):
         for path in ("/workloads/jobs", "/me/jobs"):

@@ -91,20 +91,6 @@ def _organization_rows(*, org_id: str) -> QuerySet:
     return _listed().filter(organization_id=org_id)
 
 
-_PAGES = KeysetPages(_organization_rows, "org_id")  # every page of /workloads/jobs: compiled once per page size
-
-
-def job_page(*, principal: Principal, params: Mapping[str, str]) -> Page | None:
-    """A keyset page of `job_rows` (unfiltered) with its total, for a principal who sees every job of the
-    organization: the counter's total and the page read by queries compiled once. None for a team-only caller."""
-    total = job_count(principal=principal)
-    if total is None:
-        return None
-    page = _PAGES.page(params, org_id=principal.org.pk)  # type: ignore[union-attr]
-    page.total = total
-    return page
-
-
 def _rows_by_id(*, ids: list[str]) -> QuerySet:
     return _listed().filter(pk__any=ids)
 
@@ -144,6 +130,8 @@ def _job_count(*, org_id: str) -> QuerySet:
 
 
 _JOB_COUNT = CompiledQuery(_job_count, "org_id")
+# Every page of /workloads/jobs for an organization-wide viewer, with the counter's total: compiled once per page size.
+_PAGES = KeysetPages(_organization_rows, "org_id", total=_job_count)
 
 
 def job_count(*, principal: Principal) -> int | None:
@@ -152,6 +140,17 @@ def job_count(*, principal: Principal) -> int | None:
         return None
     found = _JOB_COUNT.rows(org_id=principal.org.pk)  # type: ignore[union-attr]
     return found[0][0] if found else 0
+
+
+def job_page(*, principal: Principal, params: Mapping[str, str]) -> Page | None:
+    """A keyset page of `job_rows` (unfiltered) with its total, for a principal who sees every job of the
+    organization: the page and the counter's total read by one query compiled once. None for a team-only caller."""
+    if not _sees_every_job(principal):
+        return None
+    page = _PAGES.page(params, org_id=principal.org.pk)  # type: ignore[union-attr]
+    if page.total is None:  # an empty page: no row to carry it
+        page.total = job_count(principal=principal)
+    return page
 
 
 # `/me/jobs`: numbered pages, by job key or creation time.
