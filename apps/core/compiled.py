@@ -103,7 +103,8 @@ class CompiledQuery:
         return [new(row, values) for values in rows]
 
     def objects(self, using: str = "default", **values: Any) -> list[Model]:
-        """Model instances, built as `ModelIterable` builds them (the related objects `select_related` joined)."""
+        """Model instances, built as `ModelIterable` builds them (the related objects `select_related` joined, the
+        annotations set)."""
         if not self._compiles(using):
             return list(self.build(**values).using(using))
         rows, compiler, _row = self._fetch(using, values)
@@ -111,10 +112,13 @@ class CompiledQuery:
         start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
         init_list = [column[0].target.attname for column in select[start:end]]
         populators = get_related_populators(klass_info, select, using)
+        annotations = compiler.annotation_col_map.items()
         found = []
         for row in rows:
             obj = klass_info["model"].from_db(using, init_list, row[start:end])
             for populator in populators:
                 populator.populate(row, obj)
+            for name, position in annotations:
+                setattr(obj, name, row[position])
             found.append(obj)
         return found

@@ -337,6 +337,12 @@ def visible(
     return queryset.filter(**{f"{team_field}__in": teams}).distinct()
 
 
+def sees_all(principal: Principal, relation: str) -> bool:
+    """Whether the principal holds `relation` organization-wide: then `visible()` keeps the organization's rows, all
+    of them (lists compiled once for such callers rely on it)."""
+    return principal.org is not None and relation in grants(principal).org_wide
+
+
 def visible_teams(principal: Principal, relation: str, ids: Iterable[str]) -> list[str]:
     """Of these ids of the principal's organization's teams, those `visible(teams, ..., team_field="id")` shows:
     for a list of teams read by id in one compiled query instead of a QuerySet built for each call."""

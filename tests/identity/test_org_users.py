@@ -21,6 +21,30 @@ def test_the_list_costs_the_same_for_many_users(api, acme):
     assert len(api.get("/org/users", max_queries=8).json()["items"]) == 16
 
 
+def test_an_organization_wide_viewers_pages_are_the_marker_pages_with_the_members_names(api, api_as, acme, globex):
+    """Read by a query compiled once (`user_page`): the pages and names a team-scoped reading (`marker_page` of
+    `user_list`, then the members' names) gives, in both orders of ties on email."""
+    from apps.identity.services.users import user_create
+    from apps.org.services.organizations import member_add
+
+    for i in range(5):
+        user = user_create(email=f"u{i}@acme.test", password=None, given_name=f"Own{i}")
+        member_add(org=acme, user=user, role_keys=["member"])
+        member_add(org=globex, user=user, role_keys=["member"])
+    Member.objects.filter(organization=acme, email="u3@acme.test").update(name="Named here")
+    Member.objects.filter(organization=globex, email="u3@acme.test").update(name="Named elsewhere")
+    walked, marker = [], None
+    while True:
+        body = api.get("/org/users?limit=2" + (f"&marker={marker}" if marker else ""), max_queries=5).json()
+        walked += [(u["email"], u["displayName"]) for u in body["items"]]
+        if not (marker := body.get("marker")):
+            break
+    emails = sorted(Member.objects.filter(organization=acme).values_list("email", flat=True))
+    assert [email for email, _name in walked] == emails
+    assert dict(walked)["u3@acme.test"] == "Named here"
+    assert dict(walked)["u1@acme.test"] == Member.objects.get(organization=acme, email="u1@acme.test").name
+
+
 def test_create_adds_a_member_and_emails_a_link_to_set_a_password(api, anon, acme, mailbox):
     response = api.post("/org/users", {"email": "Dan@Acme.test", "givenName": "Dan"})
     assert response.status_code == 201 and response.json()["email"] == "dan@acme.test"

@@ -109,3 +109,28 @@ def test_a_team_admin_manages_their_team(api_as, bob, acme, data_team, in_team, 
 
 def test_another_orgs_team_is_not_found(api_as, charlie, globex, data_team):
     assert api_as(charlie, globex).get(f"/org/teams/{data_team.pk}").status_code == 404
+
+
+def test_an_organization_wide_viewers_teams_pages_are_the_numbered_pages(as_alice, bob, in_team):
+    """Read by a query compiled once (`team_page`): every page, sort direction and size as `numbered_page` gives."""
+    from apps.core.api.pagination import numbered_page
+    from apps.org.selectors.teams import TEAM_PAGE, team_list, team_page
+    from apps.org.services.teams import team_create
+
+    teams = [team_create(principal=as_alice, name=f"Team {c}") for c in "DBECA"]
+    in_team(teams[0], bob)
+    in_team(teams[2], bob)
+    for limit in ("1", "2", "100"):
+        for direction in ("asc", "desc"):
+            for number in ("1", "2", "3"):
+                params = {"limit": limit, "page": number, "sortDirection": direction}
+                compiled = team_page(principal=as_alice, params=params)
+                plain = numbered_page(team_list(principal=as_alice), params, TEAM_PAGE)
+                if compiled is None:  # past the end only
+                    assert plain.objects == [] and number != "1"
+                    continue
+                assert compiled.total == plain.total == 5
+                assert [(t.pk, t.name, t.member_count) for t in compiled.objects] == [
+                    (t.pk, t.name, t.member_count) for t in plain.objects
+                ]
+    assert team_page(principal=as_alice, params={"search": "Team"}) is None

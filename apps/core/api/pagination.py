@@ -20,7 +20,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet, ValidationError
-from django.db.models import DateTimeField, Field, IntegerField, Q, QuerySet, Subquery, Value
+from django.db.models import DateTimeField, F, Field, Func, IntegerField, Q, QuerySet, Subquery, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.db.models.query import ModelIterable
@@ -159,8 +159,8 @@ def _counter(total: QuerySet) -> Coalesce:
 
 
 class KeysetPages:
-    """The pages `marker_page` reads of one list of named rows (`build(**names)`, ordered), compiled once per page
-    size and kind (first, or after a marker): building and compiling a list's QuerySet of 28 columns and three
+    """The pages `marker_page` reads of one list of models or named rows (`build(**names)`, ordered), compiled once
+    per page size and kind (first, or after a marker): building and compiling a list's QuerySet of 28 columns and three
     subqueries cost about 1 ms of CPU on each page, more than reading it. Keys are text or datetimes."""
 
     def __init__(
@@ -174,16 +174,18 @@ class KeysetPages:
         self._queries: dict[tuple[int, bool], CompiledQuery] = {}
 
     @cached_property
-    def _keys(self) -> tuple[list[str], list[Field]]:
+    def _keys(self) -> tuple[list[str], list[Field], bool]:
+        """The ordering, its fields, and whether the list is of models (else of named rows)."""
         queryset = self.build(**dict.fromkeys(self.names, ""))
         ordering = _ordering(queryset)
         meta = queryset.model._meta
-        return ordering, [meta.pk if name in ("id", "pk") else meta.get_field(name) for name in _names(ordering)]
+        fields = [meta.pk if name in ("id", "pk") else meta.get_field(name) for name in _names(ordering)]
+        return ordering, fields, queryset._iterable_class is ModelIterable
 
     def _query(self, limit: int, after: bool) -> CompiledQuery:
         query = self._queries.get((limit, after))
         if query is None:
-            ordering, fields = self._keys
+            ordering, fields, models = self._keys
             keys = [f"after_{i}" for i in range(len(ordering))] if after else []
             # A datetime key takes datetimes (`CompiledQuery(typed=)`): one no marker holds, different for each key.
             typed = {
@@ -197,7 +199,8 @@ class KeysetPages:
                 queryset = self.build(**named).order_by(*ordering)
                 if self.total is not None:
                     queryset = queryset.annotate(list_total=_counter(self.total(**named)))
-                    queryset = queryset.values_list(*queryset._fields, "list_total", named=True)
+                    if not models:
+                        queryset = queryset.values_list(*queryset._fields, "list_total", named=True)
                 if keys:
                     queryset = queryset.filter(_after(ordering, [values[key] for key in keys]))
                 return queryset[: limit + 1]
@@ -209,7 +212,7 @@ class KeysetPages:
         """The page `marker_page(build(**values), params)` reads, with the total `total` reads (None on an empty
         page, and without `total`)."""
         limit = parse_limit(params)
-        ordering, fields = self._keys
+        ordering, fields, models = self._keys
         marker = params.get("marker")
         after: dict[str, Any] = {}
         if marker:
@@ -219,7 +222,8 @@ class KeysetPages:
                 raise InvalidInput("marker is not valid.", field_errors={"marker": "Unknown marker."}) from exc
             aware = [make_aware(v, dt.UTC) if isinstance(v, dt.datetime) and is_naive(v) else v for v in decoded]
             after = {f"after_{i}": value for i, value in enumerate(aware)}
-        rows = self._query(limit, bool(after)).named_rows(**values, **after)
+        query = self._query(limit, bool(after))
+        rows = query.objects(**values, **after) if models else query.named_rows(**values, **after)
         total = rows[0].list_total if rows and self.total is not None else None
         return _keyset_page(rows, limit, ordering, total)
 
@@ -299,18 +303,25 @@ def numbered_page(
     return page_at(queryset, offset, limit, rows=rows, counted=counted)
 
 
+def count_query(queryset: QuerySet) -> QuerySet:
+    """A query of one value, the number of rows of `queryset` (without DISTINCT or grouping): a `total` for
+    `NumberedPages` where no counter keeps it."""
+    return queryset.order_by().values_list(Func(F("pk"), function="COUNT"))
+
+
 class NumberedPages:
     """The pages `numbered_page(build(**names), params, options, rows=rows, total=total(**names))` reads of a list no
-    search narrows: the ids and total of each by one query compiled once per sort (its LIMIT and OFFSET bound as
-    parameters), its rows by `rows`."""
+    search narrows, by queries compiled once per sort (their LIMIT and OFFSET bound as parameters): the ids and total
+    of each by one query, its rows by `rows`; without `rows`, the models `build` gives, each with the total beside it,
+    by one query (for short lists: a deep page skips whole rows)."""
 
     def __init__(
         self,
         build: Callable[..., QuerySet],
         *names: str,
         options: PageOptions,
-        rows: Callable[[list[Any]], Iterable[Any]],
         total: Callable[..., QuerySet],
+        rows: Callable[[list[Any]], Iterable[Any]] | None = None,
     ) -> None:
         self.build, self.names, self.options, self.rows, self.total = build, names, options, rows, total
         self._queries: dict[tuple[str, str], CompiledQuery] = {}
@@ -321,7 +332,10 @@ class NumberedPages:
 
             def build(*, limit: int, offset: int, **values: Any) -> QuerySet:
                 listed = _sorted(self.build(**values), self.options, sort_by, direction)
-                return listed.values_list("pk", _counter(self.total(**values)))[offset : offset + limit]
+                total = _counter(self.total(**values))
+                if self.rows is None:
+                    return listed.annotate(list_total=total)[offset : offset + limit]
+                return listed.values_list("pk", total)[offset : offset + limit]
 
             query = self._queries[(sort_by, direction)] = CompiledQuery(build, *self.names, sliced=True)
         return query
@@ -332,10 +346,16 @@ class NumberedPages:
         offset = (page - 1) * limit
         if search or not limit:
             return None
-        found = self._query(sort_by, direction).rows(**values, limit=limit, offset=offset)
-        if not found:
+        query = self._query(sort_by, direction)
+        if self.rows is None:
+            found = query.objects(**values, limit=limit, offset=offset)
+            if not found:
+                return None if offset else Page(objects=[], total=0)
+            return Page(objects=found, total=found[0].list_total)  # type: ignore[attr-defined]
+        pairs = query.rows(**values, limit=limit, offset=offset)
+        if not pairs:
             return None if offset else Page(objects=[], total=0)
-        return _ids_page(found, self.rows)
+        return _ids_page(pairs, self.rows)
 
 
 def page_at(queryset: QuerySet, offset: int, limit: int, *, rows: Rows | None = None, counted: Any = None) -> Page:

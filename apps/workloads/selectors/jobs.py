@@ -14,7 +14,7 @@ from apps.core.compiled import CompiledQuery
 from apps.core.errors import InvalidInput, NotFound
 from apps.core.principal import Principal
 from apps.infra.models import Cluster
-from apps.org.access import grants, visible
+from apps.org.access import sees_all, visible
 from apps.org.models import Team
 from apps.workloads.models import Job, JobCount, JobRun, JobTeam, JobVersion, Query, VersionStatus
 from apps.workloads.selectors.runs import LISTED as RUN_COLUMNS
@@ -112,15 +112,11 @@ def job_rows_counted(
     return _visible_jobs(Job.objects.filter(_where(team=team, cluster=cluster)), principal, "CanViewJobs")
 
 
-def _sees_every_job(principal: Principal) -> bool:
-    return principal.org is not None and "CanViewJobs" in grants(principal).org_wide
-
-
 def job_total(*, principal: Principal) -> QuerySet | None:
     """The number of jobs of an unfiltered `job_rows` list, read from the organization's counter (`JobCount`), when
     the principal sees every job of it (`CanViewJobs` organization-wide): a query of at most one row and one column,
     to use as a subquery. None when the principal sees only their teams' jobs: then the list is counted."""
-    if not _sees_every_job(principal):
+    if not sees_all(principal, "CanViewJobs"):
         return None
     return JobCount.objects.filter(organization=principal.org).values_list("jobs", flat=True)
 
@@ -136,7 +132,7 @@ _PAGES = KeysetPages(_organization_rows, "org_id", total=_job_count)
 
 def job_count(*, principal: Principal) -> int | None:
     """The number `job_total` reads, read now (a compiled query: every page of `/workloads/jobs` reads it)."""
-    if not _sees_every_job(principal):
+    if not sees_all(principal, "CanViewJobs"):
         return None
     found = _JOB_COUNT.rows(org_id=principal.org.pk)  # type: ignore[union-attr]
     return found[0][0] if found else 0
@@ -145,7 +141,7 @@ def job_count(*, principal: Principal) -> int | None:
 def job_page(*, principal: Principal, params: Mapping[str, str]) -> Page | None:
     """A keyset page of `job_rows` (unfiltered) with its total, for a principal who sees every job of the
     organization: the page and the counter's total read by one query compiled once. None for a team-only caller."""
-    if not _sees_every_job(principal):
+    if not sees_all(principal, "CanViewJobs"):
         return None
     page = _PAGES.page(params, org_id=principal.org.pk)  # type: ignore[union-attr]
     if page.total is None:  # an empty page: no row to carry it
@@ -168,7 +164,7 @@ def my_job_page(*, principal: Principal, params: Mapping[str, str]) -> Page | No
     """A page of `/me/jobs` for a principal who sees every job of the organization: ids and the counter's total by a
     query compiled once per sort, rows by another. None where `numbered_page` answers (see `NumberedPages.page`) and
     for a team-only caller."""
-    if not _sees_every_job(principal):
+    if not sees_all(principal, "CanViewJobs"):
         return None
     return _MY_PAGES.page(params, org_id=principal.org.pk)  # type: ignore[union-attr]
 

@@ -26,10 +26,13 @@ TAG = ["identity"]
 
 
 def with_shown_names(principal: Principal, users: Sequence[User]) -> Sequence[User]:
-    """Set `shown_name` on each user: the name the organization shows (its member's name, else the user's own), with
-    one query for the page."""
-    members = Member.objects.filter(organization=principal.org, user__in=[u.pk for u in users])
-    names = dict(members.values_list("user_id", "name"))
+    """Set `shown_name` on each user: the name the organization shows (its member's name, else the user's own), from
+    `member_name` when the page read it (`selectors.user_page`), else with one query for the page."""
+    if users and hasattr(users[0], "member_name"):
+        names = {user.pk: user.member_name for user in users}  # type: ignore[attr-defined]
+    else:
+        members = Member.objects.filter(organization=principal.org, user__in=[u.pk for u in users])
+        names = dict(members.values_list("user_id", "name"))
     for user in users:
         user.shown_name = names.get(user.pk) or user.name  # type: ignore[attr-defined]
     return users
@@ -47,7 +50,9 @@ class OrgUsersView(OrgApiView):
         responses={200: us.UserListSerializer},
     )
     def get(self, request: Request) -> Response:
-        page = marker_page(selectors.user_list(principal=self.principal), request.query_params)
+        page = selectors.user_page(principal=self.principal, params=request.query_params) or marker_page(
+            selectors.user_list(principal=self.principal), request.query_params
+        )
         items = dump(us.OrgUserSerializer, with_shown_names(self.principal, page.objects), many=True)
         return Response(list_body(page, items))
 

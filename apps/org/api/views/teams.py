@@ -16,7 +16,7 @@ from apps.org.api.serializers.requests import (
 from apps.org.api.serializers.responses import TeamListSerializer, TeamMemberPageSerializer, TeamPageSerializer
 from apps.org.selectors.members import member_get
 from apps.org.selectors.relations import member_relations
-from apps.org.selectors.teams import TEAM_MEMBER_PAGE, TEAM_PAGE, my_teams, team_get, team_list, team_members
+from apps.org.selectors.teams import TEAM_MEMBER_PAGE, TEAM_PAGE, my_teams, team_get, team_list, team_members, team_page
 from apps.org.services import teams as services
 
 TAGS = ["teams"]
@@ -42,7 +42,9 @@ class MyTeamsView(OrgApiView):
 class TeamsView(OrgApiView):
     @extend_schema(tags=TAGS, summary="List teams", parameters=PAGE_PARAMS, responses={200: TeamPageSerializer})
     def get(self, request: Request) -> Response:
-        page = numbered_page(team_list(principal=self.principal), request.query_params, TEAM_PAGE)
+        page = team_page(principal=self.principal, params=request.query_params) or numbered_page(
+            team_list(principal=self.principal), request.query_params, TEAM_PAGE
+        )
         return Response(list_body(page, dump(TeamEntrySerializer, page.objects, many=True)))
 
     @extend_schema(
