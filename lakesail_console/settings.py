@@ -107,6 +107,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     _RANDOM_PAGE_COST = os.environ.get("DATABASE_RANDOM_PAGE_COST", "1.1")
     if _RANDOM_PAGE_COST:
         DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", f"-c random_page_cost={_RANDOM_PAGE_COST}")
+    # The queries every request runs (apps.core.compiled) are prepared once a connection has run them this many times:
+    # PostgreSQL then skips parsing and planning them. Empty: never (a connection pooler that cannot keep prepared
+    # statements, such as PgBouncer before 1.21 in transaction mode). Django's other queries are never prepared.
+    _PREPARE_THRESHOLD = os.environ.get("DATABASE_PREPARE_THRESHOLD", "5")
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = (
+        int(_PREPARE_THRESHOLD) if _PREPARE_THRESHOLD else None
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the web server, the worker and beat share one file without "database is locked".
     DATABASES["default"]["OPTIONS"] = {

@@ -82,7 +82,9 @@ class CompiledQuery:
         if self.sliced:
             ordered += [values["limit"], values["offset"]]
         bound = [ordered[slot] if slot is not None else param for slot, param in zip(slots, params, strict=True)]
-        with connections[alias].cursor() as cursor:
+        connection = connections[alias]
+        # On PostgreSQL, a statement prepared once it repeats (apps.core.db.postgresql): these run on every request.
+        with getattr(connection, "prepared_cursor", connection.cursor)() as cursor:
             cursor.execute(sql, bound)
             fetched = cursor.fetchall()
         if converters:

@@ -21,3 +21,24 @@ def test_timestamps_come_back_exact_and_in_utc(acme):
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             assert cursor.cursor.adapters.get_loader(1184, 0) is adapters.get_loader(1184, 0)
+
+
+@pytest.mark.django_db
+def test_queries_compiled_once_are_prepared_after_a_few_runs_and_others_never(acme):
+    from apps.core.compiled import CompiledQuery
+
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements are PostgreSQL's")  # SQLite: nothing to prepare on a server
+    query = CompiledQuery(lambda *, org_id: Team.objects.filter(organization_id=org_id).values_list("id"), "org_id")
+    Team.objects.create(organization=acme, name="Prepared")
+
+    def prepared() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM pg_prepared_statements")
+            return cursor.fetchone()[0]
+
+    before = prepared()
+    for _ in range(10):
+        assert len(query.rows(org_id=acme.pk)) == 1
+        list(Team.objects.filter(organization=acme).values_list("name"))  # Django's own query: bound on the client
+    assert prepared() == before + 1
