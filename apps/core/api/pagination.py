@@ -311,9 +311,12 @@ def count_query(queryset: QuerySet) -> QuerySet:
 
 class NumberedPages:
     """The pages `numbered_page(build(**names), params, options, rows=rows, total=total(**names))` reads of a list no
-    search narrows, by queries compiled once per sort (their LIMIT and OFFSET bound as parameters): the ids and total
-    of each by one query, its rows by `rows`; without `rows`, the models `build` gives, each with the total beside it,
-    by one query (for short lists: a deep page skips whole rows)."""
+    search narrows, by queries compiled once per sort (their LIMIT and OFFSET bound as parameters).
+
+    A page past the first: its ids and total by one query of `build` (narrow: the database sorts and skips index
+    entries, not whole rows), its rows by `rows(ids)`. The first page, which skips nothing, and every page without
+    `rows` (a short list): the rows of `wide(**names)` (default: `build`), models or named rows, each with the total
+    beside it, by one query."""
 
     def __init__(
         self,
@@ -322,22 +325,33 @@ class NumberedPages:
         options: PageOptions,
         total: Callable[..., QuerySet],
         rows: Callable[[list[Any]], Iterable[Any]] | None = None,
+        wide: Callable[..., QuerySet] | None = None,
     ) -> None:
-        self.build, self.names, self.options, self.rows, self.total = build, names, options, rows, total
-        self._queries: dict[tuple[str, str], CompiledQuery] = {}
+        self.build, self.names, self.options, self.total = build, names, options, total
+        self.rows, self.wide = rows, wide or build
+        self._queries: dict[tuple[str, str, bool], CompiledQuery] = {}
 
-    def _query(self, sort_by: str, direction: str) -> CompiledQuery:
-        query = self._queries.get((sort_by, direction))
+    @cached_property
+    def _wide_models(self) -> bool:
+        return self.wide(**dict.fromkeys(self.names, ""))._iterable_class is ModelIterable
+
+    def _query(self, sort_by: str, direction: str, whole: bool) -> CompiledQuery:
+        """The query of a page's ids and total, or (`whole`) of its rows, each with the total."""
+        query = self._queries.get((sort_by, direction, whole))
         if query is None:
 
             def build(*, limit: int, offset: int, **values: Any) -> QuerySet:
-                listed = _sorted(self.build(**values), self.options, sort_by, direction)
+                listed = _sorted((self.wide if whole else self.build)(**values), self.options, sort_by, direction)
                 total = _counter(self.total(**values))
-                if self.rows is None:
-                    return listed.annotate(list_total=total)[offset : offset + limit]
-                return listed.values_list("pk", total)[offset : offset + limit]
+                if not whole:
+                    return listed.values_list("pk", total)[offset : offset + limit]
+                listed = listed.annotate(list_total=total)
+                if not self._wide_models:
+                    listed = listed.values_list(*listed._fields, "list_total", named=True)
+                return listed[offset : offset + limit]
 
-            query = self._queries[(sort_by, direction)] = CompiledQuery(build, *self.names, sliced=True)
+            query = CompiledQuery(build, *self.names, sliced=True)
+            self._queries[(sort_by, direction, whole)] = query
         return query
 
     def page(self, params: Mapping[str, str], **values: Any) -> Page | None:
@@ -346,15 +360,16 @@ class NumberedPages:
         offset = (page - 1) * limit
         if search or not limit:
             return None
-        query = self._query(sort_by, direction)
-        if self.rows is None:
-            found = query.objects(**values, limit=limit, offset=offset)
+        window = {"limit": limit, "offset": offset}
+        if self.rows is None or not offset:
+            query = self._query(sort_by, direction, whole=True)
+            found = (query.objects if self._wide_models else query.named_rows)(**values, **window)
             if not found:
                 return None if offset else Page(objects=[], total=0)
             return Page(objects=found, total=found[0].list_total)  # type: ignore[attr-defined]
-        pairs = query.rows(**values, limit=limit, offset=offset)
+        pairs = self._query(sort_by, direction, whole=False).rows(**values, **window)
         if not pairs:
-            return None if offset else Page(objects=[], total=0)
+            return None
         return _ids_page(pairs, self.rows)
 
 

@@ -157,7 +157,9 @@ def _organization_jobs(*, org_id: str) -> QuerySet:
     return Job.objects.filter(organization_id=org_id)
 
 
-_MY_PAGES = NumberedPages(_organization_jobs, "org_id", options=MY_JOBS, rows=job_rows_by_id, total=_job_count)
+_MY_PAGES = NumberedPages(
+    _organization_jobs, "org_id", options=MY_JOBS, total=_job_count, rows=job_rows_by_id, wide=_organization_rows
+)
 
 
 def my_job_page(*, principal: Principal, params: Mapping[str, str]) -> Page | None:
