@@ -1,4 +1,4 @@
-"""Everything a page of members refers to, in three queries whatever the page's size.
+"""Everything a page of members refers to, in three queries whatever the page's size, each compiled once.
 
 1. Links: the members' org roles, team memberships and the team roles held in them (one UNION ALL).
 2. Entities: the roles, teams and team roles those links name (by id), each with its member count (one UNION ALL;
@@ -15,6 +15,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db.models import BooleanField, CharField, Exists, F, OuterRef, QuerySet, TextField, Value
 
+from apps.core.compiled import CompiledQuery
 from apps.org.models import Member, MemberRole, Role, Team, TeamMember, TeamMemberRole, TeamRole
 from apps.org.models.member_counts import MEMBER_COUNT
 from apps.org.selectors.roles import with_permission_counts
@@ -96,12 +97,12 @@ _LINKS = {
 }
 
 
-def _links(member_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
+def _link_rows(*, ids: list[str]) -> QuerySet:
     audit = {f"l_{name}": F(name) for name in _AUDIT}
     no_flag = Value(False, output_field=BooleanField())
     arms = [
         _arm(
-            MemberRole.objects.filter(member_id__any=member_ids),
+            MemberRole.objects.filter(member_id__any=ids),
             l_kind=Value("role"),
             **audit,
             l_owner=F("member_id"),
@@ -110,7 +111,7 @@ def _links(member_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
             l_member=F("member_id"),
         ),
         _arm(
-            TeamMember.objects.filter(member_id__any=member_ids),
+            TeamMember.objects.filter(member_id__any=ids),
             l_kind=Value("team"),
             **audit,
             l_owner=F("member_id"),
@@ -119,7 +120,7 @@ def _links(member_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
             l_member=F("member_id"),
         ),
         _arm(
-            TeamMemberRole.objects.filter(team_member__member_id__any=member_ids),
+            TeamMemberRole.objects.filter(team_member__member_id__any=ids),
             l_kind=Value("team_role"),
             **audit,
             l_owner=F("team_member_id"),
@@ -129,7 +130,16 @@ def _links(member_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
         ),
     ]
     first, *rest = arms
-    rows = sorted(first.union(*rest, all=True), key=_in_page_order(member_ids))
+    return first.union(*rest, all=True)
+
+
+# A page of members runs these three: compiled once (`apps.core.compiled`), where building and compiling the UNIONs
+# cost more than running them.
+_LINK_ROWS = CompiledQuery(_link_rows, "ids", lists=("ids",))
+
+
+def _links(member_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
+    rows = sorted(_LINK_ROWS.rows(ids=member_ids), key=_in_page_order(member_ids))
     links: dict[str, list[dict[str, Any]]] = {kind: [] for kind in _LINKS}
     for kind, *audited, owner, target, flag, _member in rows:
         owner_name, target_name, flag_name = _LINKS[kind]
@@ -150,9 +160,7 @@ def _in_page_order(member_ids: list[str]):
 _ENTITY_COLUMNS = ("organization_id", "key", "name", "description", "all_teams", "break_glass", "default_role_id")
 
 
-def _entities(
-    role_ids: set[str], team_ids: set[str], team_role_ids: set[str]
-) -> tuple[list[Role], list[Team], list[TeamRole]]:
+def _entity_rows(*, role_ids: list[str], team_ids: list[str], team_role_ids: list[str]) -> QuerySet:
     text, flag = (lambda: Value("", output_field=TextField())), (lambda: Value(False, output_field=BooleanField()))
     audit = {f"e_{name}": F(name) for name in _AUDIT}
 
@@ -180,8 +188,20 @@ def _entities(
         all_teams=flag(),
         break_glass=flag(),
     )
+    return roles.union(team_roles, teams, all=True)
+
+
+_ENTITY_ROWS = CompiledQuery(
+    _entity_rows, "role_ids", "team_ids", "team_role_ids", lists=("role_ids", "team_ids", "team_role_ids")
+)
+
+
+def _entities(
+    role_ids: set[str], team_ids: set[str], team_role_ids: set[str]
+) -> tuple[list[Role], list[Team], list[TeamRole]]:
     found: dict[str, list[Any]] = {"role": [], "team": [], "team_role": []}
-    for kind, *row, members in roles.union(team_roles, teams, all=True):
+    rows = _ENTITY_ROWS.rows(role_ids=list(role_ids), team_ids=list(team_ids), team_role_ids=list(team_role_ids))
+    for kind, *row, members in rows:
         audited = dict(zip(_AUDIT, row[: len(_AUDIT)], strict=True))
         values = dict(zip(_ENTITY_COLUMNS, row[len(_AUDIT) :], strict=True))
         common = {**audited, "organization_id": values["organization_id"], "name": values["name"]}
@@ -208,12 +228,12 @@ def _by_name(entities: list[Any]) -> list[Any]:
 _EMAIL_FIELDS = ("email", "verified_at", *_AUDIT)
 
 
-def _user_facts(users: list[Any]) -> tuple[dict[str, list[dict[str, Any]]], dict[str, UserAuth]]:
+def _user_fact_rows(*, ids: list[str]) -> QuerySet:
     user_model = get_user_model()
     totp = user_model._meta.get_field("totp").related_model
     recovery = user_model._meta.get_field("recovery_codes").related_model
-    rows = (
-        user_model.objects.filter(pk__any=[u.pk for u in users])
+    return (
+        user_model.objects.filter(pk__any=ids)
         .annotate(
             has_2fa=Exists(totp.objects.filter(user=OuterRef("pk"), confirmed_at__isnull=False)),
             has_recovery=Exists(recovery.objects.filter(user=OuterRef("pk"), used_at__isnull=True)),
@@ -221,6 +241,13 @@ def _user_facts(users: list[Any]) -> tuple[dict[str, list[dict[str, Any]]], dict
         .order_by("pk", "emails__created_at", "emails__id")
         .values_list("pk", "has_2fa", "has_recovery", *(f"emails__{name}" for name in _EMAIL_FIELDS))
     )
+
+
+_USER_FACT_ROWS = CompiledQuery(_user_fact_rows, "ids", lists=("ids",))
+
+
+def _user_facts(users: list[Any]) -> tuple[dict[str, list[dict[str, Any]]], dict[str, UserAuth]]:
+    rows = _USER_FACT_ROWS.rows(ids=[u.pk for u in users])
     emails: dict[str, list[dict[str, Any]]] = {u.pk: [] for u in users}
     flags: dict[str, tuple[bool, bool]] = {}
     for user_id, has_2fa, has_recovery, *email in rows:
