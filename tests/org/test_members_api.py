@@ -211,3 +211,25 @@ def test_the_console_keeps_the_last_owner_and_refuses_an_admin(alice, bob, membe
     admin_console.post(f"/org/members/{member_of(alice).pk}/remove")
     assert admin_console.post(f"/identity/users/{alice.pk}/delete").status_code == 403
     assert Member.objects.filter(pk=member_of(alice).pk).exists()
+
+
+def test_an_organization_wide_viewers_member_pages_are_the_numbered_pages(as_alice, acme):
+    """Read by queries compiled once (`member_page`): the pages `numbered_page` gives of `member_search`, first and
+    later, by name and email both ways; a filter goes the general way."""
+    from apps.core.api.pagination import numbered_page
+    from apps.org.selectors.members import MEMBER_PAGE, member_page, member_search
+
+    for i in range(7):
+        user = User.objects.create(email=f"m{i}@acme.test", password="!")
+        member_add(org=acme, user=user, role_keys=["member"])
+    Member.objects.filter(organization=acme, email__in=["m2@acme.test", "m5@acme.test"]).update(name="Same name")
+    for sort in ("name", "email"):
+        for direction in ("asc", "desc"):
+            for number in ("1", "2", "3"):
+                params = {"limit": "3", "page": number, "sortBy": sort, "sortDirection": direction}
+                compiled = member_page(principal=as_alice, member_filter={}, params=params)
+                plain = numbered_page(member_search(principal=as_alice, member_filter={}), params, MEMBER_PAGE)
+                assert compiled.total == plain.total == 8
+                shown = [(m.pk, m.name, m.user.email) for m in compiled.objects]
+                assert shown == [(m.pk, m.name, m.user.email) for m in plain.objects]
+    assert member_page(principal=as_alice, member_filter={"search": "m"}, params={}) is None

@@ -4,11 +4,12 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from apps.core.api.pagination import PageOptions
+from apps.core.api.pagination import NumberedPages, Page, PageOptions, count_query
+from apps.core.compiled import CompiledQuery
 from apps.core.console_list import ListOptions
 from apps.core.errors import InvalidInput, NotFound
 from apps.core.principal import Principal
-from apps.org.access import visible
+from apps.org.access import sees_all, visible
 from apps.org.models import Member, MemberRole, TeamMember
 
 FILTER_KEYS = {"search", "roleId", "teamId", "isEnabled"}
@@ -53,6 +54,38 @@ def parse_member_filter(params: Mapping[str, str]) -> dict[str, Any]:
             raise InvalidInput("filter.isEnabled must be true or false.", field_errors={"filter.isEnabled": "Boolean."})
         raw["isEnabled"] = value == "true"
     return raw
+
+
+def _organization_members(*, org_id: str) -> QuerySet[Member]:
+    return Member.objects.filter(organization_id=org_id)
+
+
+def _members_with_users(*, org_id: str) -> QuerySet[Member]:
+    return _organization_members(org_id=org_id).select_related("user")
+
+
+def _members_by_id(*, ids: list[str]) -> QuerySet[Member]:
+    return Member.objects.filter(pk__any=ids).select_related("user")
+
+
+_BY_ID = CompiledQuery(_members_by_id, "ids", lists=("ids",))
+# Every unfiltered page of `GET /org/members` for an organization-wide viewer: compiled once per sort.
+_MEMBER_PAGES = NumberedPages(
+    _organization_members,
+    "org_id",
+    options=MEMBER_PAGE,
+    total=lambda *, org_id: count_query(_organization_members(org_id=org_id)),
+    rows=lambda ids: _BY_ID.objects(ids=ids),
+    wide=_members_with_users,
+)
+
+
+def member_page(*, principal: Principal, member_filter: dict[str, Any], params: Mapping[str, str]) -> Page | None:
+    """A page of `member_search` (members with their users) for a principal who sees every member and filters
+    nothing, read by queries compiled once; None where `numbered_page` answers."""
+    if member_filter or not sees_all(principal, "CanViewMembers"):
+        return None
+    return _MEMBER_PAGES.page(params, org_id=principal.org.pk)  # type: ignore[union-attr]
 
 
 def member_search(*, principal: Principal, member_filter: dict[str, Any]) -> QuerySet[Member]:

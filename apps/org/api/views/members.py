@@ -12,7 +12,7 @@ from apps.org.api.serializers.members import (
     member_item,
 )
 from apps.org.api.serializers.requests import MemberUpdateSerializer, RequiredRoleIdsSerializer
-from apps.org.selectors.members import MEMBER_PAGE, member_get, member_search, parse_member_filter
+from apps.org.selectors.members import MEMBER_PAGE, member_get, member_page, member_search, parse_member_filter
 from apps.org.selectors.relations import member_relations
 from apps.org.services import members as services
 
@@ -50,8 +50,11 @@ class MembersView(OrgApiView):
         responses={200: MemberListSerializer},
     )
     def get(self, request: Request) -> Response:
-        queryset = member_search(principal=self.principal, member_filter=parse_member_filter(request.query_params))
-        page = numbered_page(queryset, request.query_params, MEMBER_PAGE)
+        member_filter = parse_member_filter(request.query_params)
+        page = member_page(principal=self.principal, member_filter=member_filter, params=request.query_params)
+        if page is None:
+            queryset = member_search(principal=self.principal, member_filter=member_filter)
+            page = numbered_page(queryset, request.query_params, MEMBER_PAGE)
         relations = member_relations(page.objects)
         items = [member_item(m, relations) for m in page.objects]
         return Response(list_body(page, items, included=member_included(page.objects, relations)))
