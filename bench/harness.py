@@ -55,8 +55,8 @@ def _free_port() -> int:
 
 
 @contextmanager
-def gunicorn(workers: int = int(os.environ.get("BENCH_WORKERS", "2"))) -> Iterator[str]:
-    """The console under gunicorn (sync workers, as the README deploys it) on a free loopback port."""
+def gunicorn(workers: int = 2) -> Iterator[str]:
+    """The console under gunicorn (sync workers, as the README deploys it; one per CPU here) on a free loopback port."""
     port = _free_port()
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings", "PYTHONPATH": str(ROOT)}
     process = subprocess.Popen(

@@ -70,7 +70,8 @@ class CompiledQuery:
             raise ValueError(f"not every name became a parameter of the query: {self.names}")
         converters = compiler.get_converters([expression for expression, _sql, _alias in compiler.select])
         query = queryset.query  # the names `values_list(named=True)` gives its rows, in the order it selects them
-        names = queryset._fields or (*query.extra_select, *query.values_select, *query.annotation_select)
+        fields = queryset._fields  # type: ignore[attr-defined]
+        names = fields or (*query.extra_select, *query.values_select, *query.annotation_select)
         return sql, slots, list(params), compiler, converters, create_namedtuple_class(*names)
 
     def _fetch(self, alias: str, values: dict[str, Any]) -> tuple[list[tuple[Any, ...]], Any, type]:

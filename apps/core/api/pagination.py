@@ -224,7 +224,7 @@ class KeysetPages:
             after = {f"after_{i}": value for i, value in enumerate(aware)}
         query = self._query(limit, bool(after))
         rows = query.objects(**values, **after) if models else query.named_rows(**values, **after)
-        total = rows[0].list_total if rows and self.total is not None else None
+        total = rows[0].list_total if rows and self.total is not None else None  # type: ignore[union-attr]
         return _keyset_page(rows, limit, ordering, total)
 
 
@@ -360,13 +360,13 @@ class NumberedPages:
         offset = (page - 1) * limit
         if search or not limit:
             return None
-        window = {"limit": limit, "offset": offset}
+        window: dict[str, Any] = {"limit": limit, "offset": offset}
         if self.rows is None or not offset:
             query = self._query(sort_by, direction, whole=True)
             found = (query.objects if self._wide_models else query.named_rows)(**values, **window)
             if not found:
                 return None if offset else Page(objects=[], total=0)
-            return Page(objects=found, total=found[0].list_total)  # type: ignore[attr-defined]
+            return Page(objects=found, total=found[0].list_total)  # type: ignore[union-attr]
         pairs = self._query(sort_by, direction, whole=False).rows(**values, **window)
         if not pairs:
             return None

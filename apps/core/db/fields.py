@@ -1,6 +1,7 @@
 """Model fields of the project's own."""
 
 import re
+from collections.abc import Sequence
 from typing import Any
 
 import orjson
@@ -29,6 +30,6 @@ class JSONField(models.JSONField):
         except orjson.JSONDecodeError:
             return super().from_db_value(value, expression, connection)
 
-    def deconstruct(self) -> tuple[str, str, list[Any], dict[str, Any]]:
+    def deconstruct(self) -> tuple[str, str, Sequence[Any], dict[str, Any]]:
         name, _path, args, kwargs = super().deconstruct()
         return name, "django.db.models.JSONField", args, kwargs

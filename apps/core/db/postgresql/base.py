@@ -41,4 +41,5 @@ class DatabaseWrapper(base.DatabaseWrapper):
         self.close_if_health_check_failed()
         self.ensure_connection()
         with self.wrap_database_errors:
-            return self._prepare_cursor(self._with_c_loader(base.ServerBindingCursor(self.connection)))
+            cursor = self._with_c_loader(base.ServerBindingCursor(self.connection))  # type: ignore[attr-defined]
+            return self._prepare_cursor(cursor)  # type: ignore[attr-defined]
