@@ -30,6 +30,16 @@ os.kill(os.getpid(), signal.SIGKILL)
 """
 
 
+@pytest.fixture(autouse=True)
+def _only_this_tests_servers() -> None:
+    """The reaper judges every Sail process recorded in this database. SQL validation servers that earlier tests of
+    this worker left warm (they outlive requests on purpose) lost their rows with those tests' transactions: they
+    would be its strays too, and which tests run before these depends on how the session is split between workers."""
+    from apps.workloads.sql_validation.warm import stop_warm_servers
+
+    stop_warm_servers(record=False)
+
+
 def announced() -> list[tuple[str, dict]]:
     """What the reaper announced: its `sail_process.lost` events (process id, payload), oldest first."""
     events = OutboxEvent.objects.filter(event_type="sail_process.lost").order_by("occurred_at", "id")
