@@ -351,7 +351,8 @@ def visible_teams(principal: Principal, relation: str, ids: Iterable[str]) -> li
     held = grants(principal)
     if relation in held.org_wide:
         return list(ids)
-    return [team for team in ids if relation in held.in_teams.get(team, ())]
+    allowed = set(held.teams_with(relation))
+    return [team for team in ids if team in allowed]
 
 
 # Where each permission comes from, for people reading a member's or a service account's effective permissions.

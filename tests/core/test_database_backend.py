@@ -28,7 +28,9 @@ def test_queries_compiled_once_are_prepared_after_a_few_runs_and_others_never(ac
     from apps.core.compiled import CompiledQuery
 
     if connection.vendor != "postgresql":
-        pytest.skip("prepared statements are PostgreSQL's")  # SQLite: nothing to prepare on a server
+        # A PostgreSQL feature (`apps.core.db.postgresql`): SQLite has no server-side statements to prepare, and CI
+        # runs this test on PostgreSQL.
+        pytest.skip("prepared statements on the server: PostgreSQL only")
     query = CompiledQuery(lambda *, org_id: Team.objects.filter(organization_id=org_id).values_list("id"), "org_id")
     Team.objects.create(organization=acme, name="Prepared")
 

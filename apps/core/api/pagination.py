@@ -20,7 +20,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet, ValidationError
-from django.db.models import DateTimeField, F, Field, Func, IntegerField, Q, QuerySet, Subquery, Value
+from django.db.models import DateTimeField, Expression, Field, IntegerField, Q, QuerySet, Subquery, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.db.models.query import ModelIterable
@@ -154,8 +154,10 @@ def _keyset_page(rows: list[Any], limit: int, ordering: list[str], total: int | 
     return Page(objects=rows, marker=next_marker, total=total)
 
 
-def _counter(total: QuerySet) -> Coalesce:
-    return Coalesce(Subquery(total), Value(0), output_field=IntegerField())
+def counter_total(counter: QuerySet) -> Coalesce:
+    """The value a query of a counter's one value reads (0 without a row), as a column of another query: a list's
+    total where a counter keeps it (else `total_of` counts the list)."""
+    return Coalesce(Subquery(counter), Value(0), output_field=IntegerField())
 
 
 class KeysetPages:
@@ -164,10 +166,10 @@ class KeysetPages:
     subqueries cost about 1 ms of CPU on each page, more than reading it. Keys are text or datetimes."""
 
     def __init__(
-        self, build: Callable[..., QuerySet], *names: str, total: Callable[..., QuerySet] | None = None
+        self, build: Callable[..., QuerySet], *names: str, total: Callable[..., Expression] | None = None
     ) -> None:
-        """`total(**names)`: a query of the list's number of rows (a counter's one value), read with each page's rows
-        as a column of them (`list_total`)."""
+        """`total(**names)`: the list's number of rows as an expression (`counter_total` or `total_of`), read with
+        each page's rows as a column of them (`list_total`)."""
         self.build = build
         self.names = names
         self.total = total
@@ -198,7 +200,7 @@ class KeysetPages:
                 named = {name: values[name] for name in self.names}
                 queryset = self.build(**named).order_by(*ordering)
                 if self.total is not None:
-                    queryset = queryset.annotate(list_total=_counter(self.total(**named)))
+                    queryset = queryset.annotate(list_total=self.total(**named))
                     if not models:
                         queryset = queryset.values_list(*queryset._fields, "list_total", named=True)
                 if keys:
@@ -299,19 +301,14 @@ def numbered_page(
     offset = (page - 1) * limit
     if not limit:
         return Page(objects=[], total=queryset.count())
-    counted = None if total is None or search else _counter(total)
+    counted = None if total is None or search else counter_total(total)
     return page_at(queryset, offset, limit, rows=rows, counted=counted)
 
 
-def count_query(queryset: QuerySet) -> QuerySet:
-    """A query of one value, the number of rows of `queryset` (without DISTINCT or grouping): a `total` for
-    `NumberedPages` where no counter keeps it."""
-    return queryset.order_by().values_list(Func(F("pk"), function="COUNT"))
-
-
 class NumberedPages:
-    """The pages `numbered_page(build(**names), params, options, rows=rows, total=total(**names))` reads of a list no
-    search narrows, by queries compiled once per sort (their LIMIT and OFFSET bound as parameters).
+    """The pages `numbered_page(build(**names), params, options, rows=rows)` reads of a list no search narrows, by
+    queries compiled once per sort (their LIMIT and OFFSET bound as parameters); `total(**names)` is the list's number
+    of rows as an expression (`counter_total` or `total_of`).
 
     A page past the first: its ids and total by one query of `build` (narrow: the database sorts and skips index
     entries, not whole rows), its rows by `rows(ids)`. The first page, which skips nothing, and every page without
@@ -323,7 +320,7 @@ class NumberedPages:
         build: Callable[..., QuerySet],
         *names: str,
         options: PageOptions,
-        total: Callable[..., QuerySet],
+        total: Callable[..., Expression],
         rows: Callable[[list[Any]], Iterable[Any]] | None = None,
         wide: Callable[..., QuerySet] | None = None,
     ) -> None:
@@ -342,7 +339,7 @@ class NumberedPages:
 
             def build(*, limit: int, offset: int, **values: Any) -> QuerySet:
                 listed = _sorted((self.wide if whole else self.build)(**values), self.options, sort_by, direction)
-                total = _counter(self.total(**values))
+                total = self.total(**values)
                 if not whole:
                     return listed.values_list("pk", total)[offset : offset + limit]
                 listed = listed.annotate(list_total=total)

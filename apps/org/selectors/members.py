@@ -4,7 +4,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from apps.core.api.pagination import NumberedPages, Page, PageOptions, count_query
+from apps.core.api.pagination import NumberedPages, Page, PageOptions, total_of
 from apps.core.compiled import CompiledQuery
 from apps.core.console_list import ListOptions
 from apps.core.errors import InvalidInput, NotFound
@@ -74,7 +74,7 @@ _MEMBER_PAGES = NumberedPages(
     _organization_members,
     "org_id",
     options=MEMBER_PAGE,
-    total=lambda *, org_id: count_query(_organization_members(org_id=org_id)),
+    total=lambda *, org_id: total_of(_organization_members(org_id=org_id)),
     rows=lambda ids: _BY_ID.objects(ids=ids),
     wide=_members_with_users,
 )

@@ -2,7 +2,7 @@ from collections.abc import Mapping
 
 from django.db.models import QuerySet
 
-from apps.core.api.pagination import NumberedPages, Page, PageOptions, count_query
+from apps.core.api.pagination import NumberedPages, Page, PageOptions, total_of
 from apps.core.console_list import ListOptions
 from apps.core.errors import NotFound
 from apps.core.principal import Principal
@@ -33,7 +33,7 @@ def _counted_teams(*, org_id: str) -> QuerySet[Team]:
 
 
 _TEAM_PAGES = NumberedPages(
-    _counted_teams, "org_id", options=TEAM_PAGE, total=lambda *, org_id: count_query(_organization_teams(org_id=org_id))
+    _counted_teams, "org_id", options=TEAM_PAGE, total=lambda *, org_id: total_of(_organization_teams(org_id=org_id))
 )
 
 

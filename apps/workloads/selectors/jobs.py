@@ -7,9 +7,9 @@ from typing import Any
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connection
-from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Expression, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 
-from apps.core.api.pagination import KeysetPages, NumberedPages, Page, PageOptions
+from apps.core.api.pagination import KeysetPages, NumberedPages, Page, PageOptions, counter_total
 from apps.core.compiled import CompiledQuery
 from apps.core.errors import InvalidInput, NotFound
 from apps.core.principal import Principal
@@ -126,8 +126,14 @@ def _job_count(*, org_id: str) -> QuerySet:
 
 
 _JOB_COUNT = CompiledQuery(_job_count, "org_id")
+
+
+def _counted_jobs(*, org_id: str) -> Expression:
+    return counter_total(_job_count(org_id=org_id))
+
+
 # Every page of /workloads/jobs for an organization-wide viewer, with the counter's total: compiled once per page size.
-_PAGES = KeysetPages(_organization_rows, "org_id", total=_job_count)
+_PAGES = KeysetPages(_organization_rows, "org_id", total=_counted_jobs)
 
 
 def job_count(*, principal: Principal) -> int | None:
@@ -158,7 +164,7 @@ def _organization_jobs(*, org_id: str) -> QuerySet:
 
 
 _MY_PAGES = NumberedPages(
-    _organization_jobs, "org_id", options=MY_JOBS, total=_job_count, rows=job_rows_by_id, wide=_organization_rows
+    _organization_jobs, "org_id", options=MY_JOBS, total=_counted_jobs, rows=job_rows_by_id, wide=_organization_rows
 )
 
 
