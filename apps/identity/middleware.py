@@ -1,12 +1,13 @@
 from collections.abc import Callable
 
-from django.contrib.auth import logout
+from django.contrib.auth import SESSION_KEY, logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django_htmx.http import HttpResponseClientRedirect
 
 from apps.core.actor import set_actor_id
+from apps.identity.backends import user_loaded
 from apps.identity.models import Login
 from apps.identity.services.logins import login_touch
 from apps.identity.sessions import SESSION_LOGIN_KEY
@@ -29,10 +30,15 @@ class ConsoleLoginMiddleware:
         request.console_login = None  # type: ignore[attr-defined]
         request.console_org = None  # type: ignore[attr-defined]
         request.console_member = None  # type: ignore[attr-defined]
-        if request.user.is_authenticated:
-            login_id = request.session.get(SESSION_LOGIN_KEY)
-            login = Login.objects.select_related("user").filter(pk=login_id, user=request.user).first()
-            login = login_touch(login) if login else None
+        # The session's Login and its user in one query; Django then checks the session against that user.
+        login_id, user_id = request.session.get(SESSION_LOGIN_KEY), request.session.get(SESSION_KEY)
+        login = None
+        if login_id and user_id:
+            login = Login.objects.select_related("user").filter(pk=login_id, user_id=user_id).first()
+        with user_loaded(login.user if login else None):
+            authenticated = request.user.is_authenticated
+        if authenticated:
+            login = login_touch(login) if login and login.user_id == request.user.pk else None
             member = None
             if login is not None:
                 memberships = list(

@@ -183,3 +183,20 @@ def test_a_sensitive_admin_action_with_a_stale_sign_in_asks_for_the_password_and
     assert response.status_code == 302
     assert response["Location"].startswith("/identity/reauth/?next=")
     assert "users" in response["Location"]
+
+
+def test_a_session_ends_when_its_user_changes_password_elsewhere_or_is_deactivated(alice, bob):
+    """The middleware reads the session's login with its user in one query; Django's session check still runs on
+    that user: a changed password hash or a deactivated account signs the session out."""
+    for change in ("password", "inactive"):
+        user = alice if change == "password" else bob
+        client = console(user)
+        assert client.get("/identity/").status_code == 200
+        if change == "password":
+            user.set_password("an entirely new password 1")
+        else:
+            user.is_active = False
+        user.save()
+        response = client.get("/identity/")
+        assert response.status_code == 302 and response["Location"].startswith("/login/"), change
+        assert client.get("/identity/").status_code == 302  # and it stays signed out

@@ -16,7 +16,8 @@ from apps.org.forms import InviteForm, MemberRolesForm, confirmation, form_error
 from apps.org.models import Invitation, Role
 from apps.org.selectors.invitations import invitation_get, invitation_pending_list
 from apps.org.selectors.members import MEMBER_LIST, member_get, member_search
-from apps.org.selectors.relations import member_relations
+from apps.org.selectors.names import picker_names
+from apps.org.selectors.relations import member_badges
 from apps.org.selectors.teams import team_names
 from apps.org.services import invitations, members
 
@@ -52,17 +53,8 @@ def _member_table(request: HttpRequest) -> dict[str, Any]:
         noun="member",
         filters=MEMBER_FILTERS,
     )
-    relations = member_relations(listing.items)
-    roles = {r.pk: r for r in relations.roles}
-    teams = {t.pk: t for t in relations.teams}
-    rows = [
-        {
-            "member": m,
-            "roles": [roles[i] for i in relations.role_ids(m)],
-            "teams": [teams[t] for t in relations.team_role_ids(m)],
-        }
-        for m in listing.items
-    ]
+    badges = member_badges(listing.items)
+    rows = [{"member": m, "roles": badges[m.pk].roles, "teams": badges[m.pk].teams} for m in listing.items]
     return {"list": listing, "rows": rows, "can_manage": can_manage}
 
 
@@ -73,8 +65,7 @@ def members_page(request: HttpRequest) -> HttpResponse:
     if context["list"].partial:
         return render(request, "org/_member_table.html", context)
     principal = request.principal
-    teams = list(team_names(principal=principal))
-    roles = list(Role.objects.filter(organization=principal.org).order_by("name"))
+    roles, teams = picker_names(principal=principal)
     can_invite = has(principal, "CanManageInvitations")
     context.update(roles=roles, teams=teams, can_invite=can_invite)
     if can_invite:  # the invitation form is loaded when its dialog opens
