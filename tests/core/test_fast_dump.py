@@ -55,3 +55,24 @@ def test_a_dotted_source_is_followed():
 
     rows = [SimpleNamespace(owner=SimpleNamespace(name="Ann")), SimpleNamespace(owner=None)]
     assert dump(Owner, rows, many=True) == [{"ownerName": "Ann"}, {"ownerName": None}]
+
+
+def test_every_kind_of_timestamp_is_written_as_drf_writes_it():
+    """UTC ones (the database's) take the short path; another zone, whole seconds, a subclass, and a string take
+    DRF's rules."""
+
+    class Stamp(dt.datetime):
+        pass
+
+    zone = dt.timezone(dt.timedelta(hours=5, minutes=30))
+    values = [
+        AT,
+        AT.replace(microsecond=0),
+        AT.astimezone(zone),
+        Stamp(2026, 5, 6, 7, 8, 9, tzinfo=dt.UTC),
+        "2026-01-02T03:04:05Z",
+    ]
+    rows = [Row(id=str(i), n=i, enabled=True, at=at, label="", tags=[]) for i, at in enumerate(values)]
+    written = [row["at"] for row in dump(Shape, rows, many=True)]
+    assert written == [row["at"] for row in Shape(rows, many=True).data]
+    assert written[:3] == ["2026-01-02T03:04:05.000678Z", "2026-01-02T03:04:05Z", "2026-01-02T03:04:05.000678Z"]
