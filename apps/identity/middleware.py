@@ -8,12 +8,11 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from apps.core.actor import set_actor_id
 from apps.identity.backends import user_loaded
-from apps.identity.models import Login
-from apps.identity.services.logins import login_touch
+from apps.identity.services.logins import console_login, login_touch
 from apps.identity.sessions import SESSION_LOGIN_KEY
 from apps.org.login_limits import login_within_org_limits
 from apps.org.mfa_requirement import mfa_requirement
-from apps.org.models import Member
+from apps.org.selectors.members import memberships_of
 
 
 class ConsoleLoginMiddleware:
@@ -32,18 +31,14 @@ class ConsoleLoginMiddleware:
         request.console_member = None  # type: ignore[attr-defined]
         # The session's Login and its user in one query; Django then checks the session against that user.
         login_id, user_id = request.session.get(SESSION_LOGIN_KEY), request.session.get(SESSION_KEY)
-        login = None
-        if login_id and user_id:
-            login = Login.objects.select_related("user").filter(pk=login_id, user_id=user_id).first()
+        login = console_login(login_id=login_id, user_id=user_id) if login_id and user_id else None
         with user_loaded(login.user if login else None):
             authenticated = request.user.is_authenticated
         if authenticated:
             login = login_touch(login) if login and login.user_id == request.user.pk else None
             member = None
             if login is not None:
-                memberships = list(
-                    Member.objects.select_related("organization").filter(user=request.user, is_enabled=True)
-                )
+                memberships = memberships_of(user_id=request.user.pk)
                 wanted = request.session.get("organization_id")
                 chosen = [m for m in memberships if m.organization_id == wanted]
                 member = (chosen or memberships or [None])[0]

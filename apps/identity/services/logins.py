@@ -62,6 +62,20 @@ _API_KEY_BY_HASH = CompiledQuery(
 )
 
 
+_CONSOLE_LOGIN = CompiledQuery(
+    lambda *, login_id, user_id: Login.objects.select_related("user").filter(pk=login_id, user_id=user_id)[:1],
+    "login_id",
+    "user_id",
+)
+
+
+def console_login(*, login_id: str, user_id: str) -> Login | None:
+    """The login a console session is bound to, with its user, if it is that user's (active or not: the caller
+    touches it once Django has checked the session against the user)."""
+    found = _CONSOLE_LOGIN.objects(login_id=str(login_id), user_id=str(user_id))
+    return found[0] if found else None  # type: ignore[return-value]
+
+
 def login_authenticate(token: str) -> Login | None:
     """The active login a token belongs to, refreshing its idle clock; None when unknown or ended."""
     found = _LOGIN_BY_HASH.objects(token_hash=hash_secret(token))

@@ -7,7 +7,6 @@ own `get_queryset`: every read goes through a selector that takes `org` and the 
 
 from typing import Any
 
-from django.db.models import QuerySet
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
@@ -17,7 +16,8 @@ from apps.core.errors import InvalidInput, NotFound, Unauthenticated
 from apps.core.principal import Principal
 from apps.org.login_limits import login_within_org_limits
 from apps.org.mfa_requirement import require_mfa_if_due
-from apps.org.models import Member, Organization
+from apps.org.models import Organization
+from apps.org.selectors.members import enabled_memberships
 
 ORG_HEADER = "LakeSail-Organization-Id"
 
@@ -59,15 +59,13 @@ class OrgApiView(ApiView):
         require_mfa_if_due(self.principal.member)
 
 
-def _memberships(*, user_id: str) -> QuerySet[Member]:
-    return Member.objects.select_related("organization").filter(user_id=user_id, is_enabled=True)
-
-
 # Every organization-scoped request resolves its member: compiled once (see apps.core.compiled).
 _MEMBERSHIP = CompiledQuery(
-    lambda *, user_id, org_id: _memberships(user_id=user_id).filter(organization_id=org_id)[:1], "user_id", "org_id"
+    lambda *, user_id, org_id: enabled_memberships(user_id=user_id).filter(organization_id=org_id)[:1],
+    "user_id",
+    "org_id",
 )
-_MEMBERSHIPS = CompiledQuery(lambda *, user_id: _memberships(user_id=user_id)[:2], "user_id")
+_MEMBERSHIPS = CompiledQuery(lambda *, user_id: enabled_memberships(user_id=user_id)[:2], "user_id")
 
 
 def resolve_organization(principal: Principal, request: Request) -> Organization:

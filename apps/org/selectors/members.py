@@ -31,6 +31,19 @@ def member_get(*, principal: Principal, member_id: str) -> Member:
     return member
 
 
+def enabled_memberships(*, user_id: str) -> QuerySet[Member]:
+    """The organizations a user acts in: enabled memberships, each with its organization."""
+    return Member.objects.select_related("organization").filter(user_id=user_id, is_enabled=True)
+
+
+# Every console request lists the user's organizations (the header's switcher): compiled once.
+_MEMBERSHIPS_OF = CompiledQuery(enabled_memberships, "user_id")
+
+
+def memberships_of(*, user_id: str) -> list[Member]:
+    return _MEMBERSHIPS_OF.objects(user_id=user_id)  # type: ignore[return-value]
+
+
 def parse_member_filter(params: Mapping[str, str]) -> dict[str, Any]:
     """`filter` as deepObject (`filter[search]=ann`) or as a JSON object (`filter={"search": "ann"}`)."""
     raw: dict[str, Any] = {}
