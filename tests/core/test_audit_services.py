@@ -53,6 +53,7 @@ ALLOWED = {
     "apps.identity.services.authentication.email_verification_required": "a read",
     "apps.identity.services.logins.login_is_active": "a pure check",
     "apps.identity.services.logins.login_authenticate": "every request: refreshes last_used_at, not an event",
+    "apps.identity.services.logins.console_login": "a read, on every console request",
     "apps.identity.services.logins.login_touch": "every request: refreshes last_used_at, not an event",
     "apps.identity.services.mfa.mfa_enabled": "a read",
     "apps.identity.services.mfa.totp_enrollment_pending": "a read",
