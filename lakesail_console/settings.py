@@ -352,6 +352,10 @@ CACHES = {
         "OPTIONS": {} if _REDIS_URL else {"MAX_ENTRIES": 100_000},
     }
 }
+# Console sessions are read on every console request: from Redis when it is the cache (written through to the
+# database, which stays their record; revoking a login still ends its session, checked on its Login row); from the
+# database otherwise, where reading the cache would be a query too.
+SESSION_ENGINE = f"django.contrib.sessions.backends.{'cached_db' if _REDIS_URL else 'db'}"
 SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
     "drf_spectacular.hooks.postprocess_schema_enums",  # drf-spectacular's default
     "apps.core.api.schema_hooks.document_conventions",
