@@ -39,10 +39,15 @@ def role_spec(role: Role | TeamRole) -> SystemRole | None:
 
 
 def role_permissions(role: Role | TeamRole) -> frozenset[str]:
-    spec = role_spec(role)
+    return key_permissions(role.key, team=isinstance(role, TeamRole))
+
+
+def key_permissions(key: str, *, team: bool) -> frozenset[str]:
+    """The permissions of the organization role (or, with `team`, the team role) of this key: code-defined."""
+    spec = (SYSTEM_TEAM_ROLES if team else SYSTEM_ORG_ROLES).get(key)
     if spec is None:
         return frozenset()
-    return team_role_permissions(role.key) if isinstance(role, TeamRole) else spec.permissions
+    return team_role_permissions(key) if team else spec.permissions
 
 
 def role_bundles(role: Role | TeamRole) -> list[PermissionBundle]:
