@@ -1,6 +1,7 @@
 """`fast.dump` writes what DRF writes, on its generated path and on the field-by-field one."""
 
 import datetime as dt
+import random
 from types import SimpleNamespace
 
 from rest_framework import serializers
@@ -76,3 +77,16 @@ def test_every_kind_of_timestamp_is_written_as_drf_writes_it():
     written = [row["at"] for row in dump(Shape, rows, many=True)]
     assert written == [row["at"] for row in Shape(rows, many=True).data]
     assert written[:3] == ["2026-01-02T03:04:05.000678Z", "2026-01-02T03:04:05Z", "2026-01-02T03:04:05.000678Z"]
+
+
+def test_utc_timestamps_are_written_as_isoformat_writes_them_over_their_whole_range():
+    """The short path writes UTC timestamps with orjson: the same text as DRF (isoformat, `Z`) for any value."""
+    rng = random.Random(20261201)
+    start = dt.datetime.min.replace(tzinfo=dt.UTC)
+    span = (dt.datetime.max - dt.datetime.min) // dt.timedelta(microseconds=1)
+    values = [start + dt.timedelta(microseconds=rng.randrange(span)) for _ in range(5000)]
+    values += [v.replace(microsecond=0) for v in values[:500]] + [v.replace(microsecond=1000) for v in values[:500]]
+    values += [dt.datetime.min.replace(tzinfo=dt.UTC), dt.datetime.max.replace(tzinfo=dt.UTC)]
+    rows = [Row(id="", n=0, enabled=True, at=at, label="", tags=[]) for at in values]
+    field = serializers.DateTimeField()
+    assert [row["at"] for row in dump(Shape, rows, many=True)] == [field.to_representation(at) for at in values]
