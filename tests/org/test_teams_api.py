@@ -113,7 +113,9 @@ def test_another_orgs_team_is_not_found(api_as, charlie, globex, data_team):
 
 def test_an_organization_wide_viewers_teams_pages_are_the_numbered_pages(as_alice, bob, in_team):
     """Read by a query compiled once (`team_page`): every page, sort direction and size as `numbered_page` gives."""
+    from apps.core.api.fast import dump
     from apps.core.api.pagination import numbered_page
+    from apps.org.api.serializers.entities import TeamEntrySerializer
     from apps.org.selectors.teams import TEAM_PAGE, team_list, team_page
     from apps.org.services.teams import team_create
 
@@ -130,7 +132,10 @@ def test_an_organization_wide_viewers_teams_pages_are_the_numbered_pages(as_alic
                     assert plain.objects == [] and number != "1"
                     continue
                 assert compiled.total == plain.total == 5
-                assert [(t.pk, t.name, t.member_count) for t in compiled.objects] == [
-                    (t.pk, t.name, t.member_count) for t in plain.objects
+                # Named rows against models: the same entries on the wire.
+                entries = dump(TeamEntrySerializer, compiled.objects, many=True)
+                assert entries == dump(TeamEntrySerializer, plain.objects, many=True)
+                assert [(e["team"]["name"], e["memberCount"]) for e in entries] == [
+                    (t.name, t.member_count) for t in plain.objects
                 ]
     assert team_page(principal=as_alice, params={"search": "Team"}) is None

@@ -32,8 +32,24 @@ def _counted_teams(*, org_id: str) -> QuerySet[Team]:
     return _organization_teams(org_id=org_id).annotate(member_count=MEMBER_COUNT)
 
 
+# What a team's entry shows (`TeamEntrySerializer`): a page reads these as named rows, which cost a tuple each where a
+# model instance costs a third of the page's CPU.
+_TEAM_ENTRY = (
+    *("id", "organization_id", "name", "default_role_id"),
+    *("created_at", "created_by", "updated_at", "updated_by", "member_count"),
+)
+
+
+def _team_entries(*, org_id: str) -> QuerySet:
+    return _counted_teams(org_id=org_id).values_list(*_TEAM_ENTRY, named=True)
+
+
 _TEAM_PAGES = NumberedPages(
-    _counted_teams, "org_id", options=TEAM_PAGE, total=lambda *, org_id: total_of(_organization_teams(org_id=org_id))
+    _counted_teams,
+    "org_id",
+    options=TEAM_PAGE,
+    total=lambda *, org_id: total_of(_organization_teams(org_id=org_id)),
+    wide=_team_entries,
 )
 
 
