@@ -1,11 +1,12 @@
 """List endpoints against a bare Django JSON view of the same rows, measured in the same run.
 
-    .venv/bin/python bench/api_lists.py [--members 10000] [--teams 200] [--seconds 8]
+    .venv/bin/python bench/api_lists.py [--members 10000] [--teams 200] [--seconds 8] [--rounds 3]
 
 Seeds (once) an organization with N members and M teams in PostgreSQL (`BENCH_DATABASE_URL`, default
 `postgres://postgres@127.0.0.1:5432/lakesail_bench`), serves the console with gunicorn (2 sync workers), and prints
 for each list endpoint (and the console's member page), first and deepest full page: requests/s, p50, p99, the bare
-view's requests/s, the ratio, and the database queries one request makes. Targets: ratio >= 40%, <= 8 queries,
+view's requests/s, the ratio, and the database queries one request makes: medians of `--rounds` rounds, each row
+measured once per round right before its bare view (`harness.paired_rounds`). Targets: ratio >= 40%, <= 8 queries,
 deepest page >= 70% of the first. The members list sends far more than its rows (users, addresses, links, roles,
 teams): it is also compared with a bare view reading all of that (`bench/bare.py: members_payload`).
 """
@@ -106,40 +107,51 @@ def main() -> None:
     parser.add_argument("--members", type=int, default=10_000)
     parser.add_argument("--teams", type=int, default=200)
     parser.add_argument("--seconds", type=int, default=8)
+    parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
     harness.setup_django(os.environ.get("BENCH_DATABASE_URL", harness.DEFAULT_DATABASE_URL))
     org_id, token = seed(args.members, args.teams)
     api_headers = {"Authorization": f"Bearer {token}", "LakeSail-Organization-Id": org_id}
     console_headers = {"Cookie": console_cookie("owner@bench.test")}
     rows = {"members": args.members, "teams": args.teams, "users": args.members}  # the owner is one of the members
-    print(f"{args.members} members, {args.teams} teams; gunicorn 2 sync workers; wrk 4 connections, {args.seconds} s")
-    print(harness.HEADER)
+    print(
+        f"{args.members} members, {args.teams} teams; gunicorn 2 sync workers; wrk 4 connections, {args.seconds} s;"
+        f" median of {args.rounds} rounds"
+    )
     with harness.gunicorn() as base:
+        rows_measured = []
         for label, path, bare_name, size, deep, console, payload in ENDPOINTS:
             headers = console_headers if console else api_headers
             pages = [("first", "1")]
             if deep:
                 pages.append(("deepest", str(rows[bare_name] // size)))  # the deepest full page
             for which, number in pages:
-                if console:
-                    suffix = f"?page={number}"
-                else:
-                    suffix = f"?limit={size}&page={number}" if number != "1" else f"?limit={size}"
-                queries = harness.queries_per_request(path + suffix, headers)
-                # Each worker compiles its queries and loads its templates on its first requests: not in the figures.
-                harness.wrk(base + path + suffix, headers, seconds=1)
-                load = harness.wrk(base + path + suffix, headers, seconds=args.seconds)
-                bare = harness.wrk(
-                    f"{base}/bench/bare/{bare_name}?org={org_id}&limit={size}&page={number}", {}, seconds=args.seconds
+                suffix = (
+                    f"?page={number}" if console else f"?limit={size}" + (f"&page={number}" if number != "1" else "")
                 )
-                print(harness.report_row(f"{label} ({which})", load, bare, queries), flush=True)
-                if payload:
-                    whole = harness.wrk(
-                        f"{base}/bench/bare/{payload}?org={org_id}&limit={size}&page={number}", {}, seconds=args.seconds
-                    )
-                    print(harness.report_row("  against a bare view of all it sends", load, whole, queries), flush=True)
-                if load.errors or bare.errors:
-                    print(f"  non-2xx: {load.errors} api, {bare.errors} bare")
+                bares = [
+                    f"{base}/bench/bare/{name}?org={org_id}&limit={size}&page={number}"
+                    for name in (bare_name, payload)
+                    if name
+                ]
+                queries = harness.queries_per_request(path + suffix, headers)
+                rows_measured.append((f"{label} ({which})", base + path + suffix, headers, bares, queries))
+        medians = harness.paired_rounds(
+            [(url, headers, bares) for _label, url, headers, bares, _q in rows_measured],
+            rounds=args.rounds,
+            seconds=args.seconds,
+        )
+    print(harness.HEADER)
+    firsts = {}
+    for (label, _url, _headers, _bares, queries), (load, bare, *whole) in zip(rows_measured, medians, strict=True):
+        print(harness.report_row(label, load, bare, queries))
+        if whole:
+            print(harness.report_row("  against a bare view of all it sends", load, whole[0], queries))
+        name, which = label.rsplit(" (", 1)
+        if which == "first)":
+            firsts[name] = load
+        else:
+            print(f"  deepest / first: {load.requests_per_second / firsts[name].requests_per_second:.0%}")
 
 
 if __name__ == "__main__":

@@ -9,10 +9,11 @@ import re
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -98,6 +99,36 @@ class Load:
     p50_ms: float
     p99_ms: float
     errors: int
+
+
+def _median(loads: list[Load]) -> Load:
+    return Load(
+        statistics.median(load.requests_per_second for load in loads),
+        statistics.median(load.p50_ms for load in loads),
+        statistics.median(load.p99_ms for load in loads),
+        sum(load.errors for load in loads),
+    )
+
+
+def paired_rounds(
+    urls: Sequence[tuple[str, Mapping[str, str], Sequence[str]]], *, rounds: int, seconds: int
+) -> list[list[Load]]:
+    """For each (url, headers, bare urls): the medians over `rounds` rounds of the url's load and each bare view's,
+    each url measured right before its bare views, every row once per round, so that the machine's changing load
+    reaches every row alike. Every url is first served for a second, not measured: each worker compiles its queries
+    and loads its templates on its first requests, the bare views' no less than the endpoints'."""
+    for url, headers, bares in urls:
+        for target, sent in ((url, headers), *((bare, {}) for bare in bares)):
+            wrk(target, sent, seconds=1)
+    loads: list[list[list[Load]]] = [[[] for _ in range(1 + len(bares))] for _url, _headers, bares in urls]
+    for _round in range(rounds):
+        for (url, headers, bares), measured in zip(urls, loads, strict=True):
+            for i, (target, sent) in enumerate(((url, headers), *((bare, {}) for bare in bares))):
+                load = wrk(target, sent, seconds=seconds)
+                measured[i].append(load)
+                if load.errors:
+                    print(f"  non-2xx: {load.errors} on {target}", flush=True)
+    return [[_median(each) for each in measured] for measured in loads]
 
 
 _UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}

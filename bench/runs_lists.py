@@ -306,17 +306,6 @@ def in_process(path: str, headers: dict[str, str], runs: int = 20) -> tuple[floa
     return statistics.median(walls), statistics.median(cpus)
 
 
-def _median(loads: list[harness.Load]) -> harness.Load:
-    import statistics
-
-    return harness.Load(
-        statistics.median(load.requests_per_second for load in loads),
-        statistics.median(load.p50_ms for load in loads),
-        statistics.median(load.p99_ms for load in loads),
-        sum(load.errors for load in loads),
-    )
-
-
 FILTERS = [
     "status=failed",
     "status=running,pending",
@@ -390,15 +379,8 @@ def main() -> None:
         print(harness.HEADER)
         with harness.gunicorn() as base:
             queries = [harness.queries_per_request(path, headers) for _label, path, headers, _bare in pages]
-            loads: list[list[tuple[harness.Load, harness.Load]]] = [[] for _ in pages]
-            for _round in range(args.rounds):  # rounds, so that the machine's changing load reaches every row alike
-                for i, (_label, path, headers, bare_path) in enumerate(pages):
-                    load = harness.wrk(base + path, headers, seconds=args.seconds)
-                    bare = harness.wrk(base + bare_path, {}, seconds=args.seconds)
-                    loads[i].append((load, bare))
-                    if load.errors or bare.errors:
-                        print(f"  non-2xx: {load.errors} api, {bare.errors} bare on {path}")
-            medians = [(_median([a for a, _b in pairs]), _median([b for _a, b in pairs])) for pairs in loads]
+            measured = [(base + path, headers, [base + bare_path]) for _label, path, headers, bare_path in pages]
+            medians = harness.paired_rounds(measured, rounds=args.rounds, seconds=args.seconds)
             for (label, *_rest), (load, bare), count in zip(pages, medians, queries, strict=True):
                 print(harness.report_row(label, load, bare, count), flush=True)
             for first in (0, 2, 4):

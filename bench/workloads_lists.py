@@ -160,8 +160,6 @@ def in_process(path: str, headers: dict[str, str], runs: int = 20) -> tuple[floa
 
 
 def main() -> None:
-    from bench.runs_lists import _median
-
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--jobs", type=int, default=100_000)
     parser.add_argument("--orgs", type=int, default=3)
@@ -191,15 +189,8 @@ def main() -> None:
         print(harness.HEADER)
         with harness.gunicorn() as base:
             queries = [harness.queries_per_request(path, headers) for _label, path, _page in pages]
-            loads: list[list[tuple[harness.Load, harness.Load]]] = [[] for _ in pages]
-            for _round in range(args.rounds):
-                for i, (_label, path, bare_page) in enumerate(pages):
-                    load = harness.wrk(base + path, headers, seconds=args.seconds)
-                    bare = harness.wrk(base + bare_of[bare_page], {}, seconds=args.seconds)
-                    loads[i].append((load, bare))
-                    if load.errors or bare.errors:
-                        print(f"  non-2xx: {load.errors} api, {bare.errors} bare on {path}")
-            medians = [(_median([a for a, _b in pairs]), _median([b for _a, b in pairs])) for pairs in loads]
+            measured = [(base + path, headers, [base + bare_of[bare_page]]) for _label, path, bare_page in pages]
+            medians = harness.paired_rounds(measured, rounds=args.rounds, seconds=args.seconds)
             for (label, _path, _page), (load, bare), count in zip(pages, medians, queries, strict=True):
                 print(harness.report_row(label, load, bare, count), flush=True)
             for first in (0, 2):
