@@ -135,23 +135,24 @@ def main() -> None:
                     if name
                 ]
                 queries = harness.queries_per_request(path + suffix, headers)
-                rows_measured.append((f"{label} ({which})", base + path + suffix, headers, bares, queries))
+                rows_measured.append((label, which, base + path + suffix, headers, bares, queries))
         medians = harness.paired_rounds(
-            [(url, headers, bares) for _label, url, headers, bares, _q in rows_measured],
+            [(url, headers, bares) for _label, _which, url, headers, bares, _q in rows_measured],
             rounds=args.rounds,
             seconds=args.seconds,
         )
     print(harness.HEADER)
-    firsts = {}
-    for (label, _url, _headers, _bares, queries), (load, bare, *whole) in zip(rows_measured, medians, strict=True):
-        print(harness.report_row(label, load, bare, queries))
+    first = None
+    for (label, which, _url, _headers, _bares, queries), (load, bare, *whole) in zip(
+        rows_measured, medians, strict=True
+    ):
+        print(harness.report_row(f"{label} ({which})", load, bare, queries))
         if whole:
             print(harness.report_row("  against a bare view of all it sends", load, whole[0], queries))
-        name, which = label.rsplit(" (", 1)
-        if which == "first)":
-            firsts[name] = load
-        else:
-            print(f"  deepest / first: {load.requests_per_second / firsts[name].requests_per_second:.0%}")
+        if which == "first":
+            first = load
+        else:  # the deepest page, right after its list's first
+            print(f"  deepest / first: {load.requests_per_second / first.requests_per_second:.0%}")
 
 
 if __name__ == "__main__":

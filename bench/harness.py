@@ -117,15 +117,16 @@ def paired_rounds(
     each url measured right before its bare views, every row once per round, so that the machine's changing load
     reaches every row alike. Every url is first served for a second, not measured: each worker compiles its queries
     and loads its templates on its first requests, the bare views' no less than the endpoints'."""
-    for url, headers, bares in urls:
-        for target, sent in ((url, headers), *((bare, {}) for bare in bares)):
+    rows = [[(url, headers), *((bare, {}) for bare in bares)] for url, headers, bares in urls]
+    for row in rows:
+        for target, sent in row:
             wrk(target, sent, seconds=1)
-    loads: list[list[list[Load]]] = [[[] for _ in range(1 + len(bares))] for _url, _headers, bares in urls]
+    loads: list[list[list[Load]]] = [[[] for _ in row] for row in rows]
     for _round in range(rounds):
-        for (url, headers, bares), measured in zip(urls, loads, strict=True):
-            for i, (target, sent) in enumerate(((url, headers), *((bare, {}) for bare in bares))):
+        for row, measured in zip(rows, loads, strict=True):
+            for (target, sent), each in zip(row, measured, strict=True):
                 load = wrk(target, sent, seconds=seconds)
-                measured[i].append(load)
+                each.append(load)
                 if load.errors:
                     print(f"  non-2xx: {load.errors} on {target}", flush=True)
     return [[_median(each) for each in measured] for measured in loads]

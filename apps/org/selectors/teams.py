@@ -32,11 +32,18 @@ def _counted_teams(*, org_id: str) -> QuerySet[Team]:
     return _organization_teams(org_id=org_id).annotate(member_count=MEMBER_COUNT)
 
 
-# What a team's entry shows (`TeamEntrySerializer`): a page reads these as named rows, which cost a tuple each where a
-# model instance costs a third of the page's CPU.
+# What a team's entry shows (`TeamEntrySerializer`): a page reads these as named rows, a tuple each, where building a
+# model instance per team was half the CPU of reading and writing the page.
 _TEAM_ENTRY = (
-    *("id", "organization_id", "name", "default_role_id"),
-    *("created_at", "created_by", "updated_at", "updated_by", "member_count"),
+    "id",
+    "organization_id",
+    "name",
+    "default_role_id",
+    "created_at",
+    "created_by",
+    "updated_at",
+    "updated_by",
+    "member_count",
 )
 
 
